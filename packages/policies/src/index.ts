@@ -1,1 +1,2 @@
-export {};
+export { bestFit } from "./best-fit.js";
+export { POLICIES, DEFAULT_POLICY, tryGetPolicy } from "./registry.js";

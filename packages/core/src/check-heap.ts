@@ -1,0 +1,105 @@
+// The heap checker: walks every block of every region and reports all violated invariants instead of
+// stopping at the first. It reads headers through block-header.ts and never modifies the heap.
+// Checked: links both ways, address order, alignment, exact tiling of the brk heap, mapped blocks
+// inside live mappings, valid statuses, no adjacent free blocks after a coalescing pass, and the
+// stats gauges against a recount.
+import type { Addr } from "@osmem/syscalls";
+import { ALIGN, BlockStatus, HEADER_BYTES, InvariantError, type Heap, type HeapProblem } from "./api.js";
+import { blockEnd, readNext, readPrev, readSize, readStatus } from "./block-header.js";
+import { stateOf } from "./internal/state-of.js";
+
+const hex = (addr: Addr): string => `0x${addr.toString(16)}`;
+
+/** Returns every invariant `heap` violates; an empty array means the heap is valid. */
+export function checkHeap(heap: Heap): HeapProblem[] {
+  const s = stateOf(heap);
+  const m = s.memory;
+  const problems: HeapProblem[] = [];
+  const report = (code: string, addr: Addr, message: string) => problems.push({ code, addr, message });
+  const recount = { bytesInUse: 0, bytesFree: 0, allocBlocks: 0, freeBlocks: 0, mappedBlocks: 0, mappedBytes: 0 };
+
+  // --- the brk heap ---
+  const limit = 1 + (s.breakAddr - s.heapStart) / (HEADER_BYTES + ALIGN);
+  let expectedStart = s.heapStart;
+  let prev: Addr = 0;
+  let prevFree = false;
+  let steps = 0;
+  for (let block = s.heapHead; block !== 0; block = readNext(m, block)) {
+    if (++steps > limit) {
+      report("cycle", block, `the heap list has more blocks than fit in the heap (cycle?)`);
+      break;
+    }
+    if (block % ALIGN !== 0) report("alignment", block, `block ${hex(block)} is not ${ALIGN}-byte aligned`);
+    if (block !== expectedStart) {
+      const code = block < expectedStart ? "overlap" : "gap";
+      report(code, block, `block ${hex(block)} starts at ${hex(block)} but the previous one ends at ${hex(expectedStart)}`);
+    }
+    if (block < s.heapStart || block + HEADER_BYTES > s.breakAddr) {
+      report("out-of-heap", block, `block ${hex(block)} lies outside the heap [${hex(s.heapStart)}, ${hex(s.breakAddr)})`);
+      break;
+    }
+    if (readPrev(m, block) !== prev) report("link", block, `block ${hex(block)}: prev is ${hex(readPrev(m, block))}, expected ${hex(prev)}`);
+    const sizeBytes = readSize(m, block);
+    const status = readStatus(m, block);
+    if (sizeBytes % ALIGN !== 0) report("alignment", block, `block ${hex(block)}: size ${sizeBytes} is not a multiple of ${ALIGN}`);
+    if (blockEnd(block, sizeBytes) > s.breakAddr) report("out-of-heap", block, `block ${hex(block)} (${sizeBytes} bytes) runs past the break ${hex(s.breakAddr)}`);
+    if (status === BlockStatus.Free) {
+      recount.bytesFree += sizeBytes;
+      recount.freeBlocks += 1;
+      if (prevFree && (s.coalescingImmediate || !s.mayHaveAdjacentFree)) {
+        report("adjacent-free", block, `free block ${hex(block)} follows another free block after coalescing`);
+      }
+    } else if (status === BlockStatus.Alloc) {
+      recount.bytesInUse += sizeBytes;
+      recount.allocBlocks += 1;
+    } else {
+      report("status", block, `heap block ${hex(block)} has status ${status}`);
+    }
+    prevFree = status === BlockStatus.Free;
+    prev = block;
+    expectedStart = blockEnd(block, sizeBytes);
+  }
+  if (prev !== s.heapTail) report("link", s.heapTail, `the heap list ends at ${hex(prev)} but the tail is ${hex(s.heapTail)}`);
+  if (s.heapHead !== 0 && expectedStart !== s.breakAddr) {
+    report("gap", prev, `the last block ends at ${hex(expectedStart)} but the break is at ${hex(s.breakAddr)}`);
+  }
+
+  // --- mapped blocks ---
+  prev = 0;
+  steps = 0;
+  for (let block = s.mappedHead; block !== 0; block = readNext(m, block)) {
+    if (++steps > s.mappedBlocks.size) {
+      report("cycle", block, "the mapped list is longer than the set of live mappings (cycle?)");
+      break;
+    }
+    if (!s.mappedBlocks.has(block)) report("unknown-mapping", block, `mapped block ${hex(block)} is not a live mapping`);
+    if (block % s.backend.pageSize !== 0) report("alignment", block, `mapped block ${hex(block)} is not page-aligned`);
+    if (readPrev(m, block) !== prev) report("link", block, `mapped block ${hex(block)}: prev is ${hex(readPrev(m, block))}, expected ${hex(prev)}`);
+    if (readStatus(m, block) !== BlockStatus.Mapped) report("status", block, `mapped block ${hex(block)} has status ${readStatus(m, block)}`);
+    const sizeBytes = readSize(m, block);
+    recount.bytesInUse += sizeBytes;
+    recount.mappedBlocks += 1;
+    recount.mappedBytes += sizeBytes + HEADER_BYTES;
+    prev = block;
+  }
+  if (prev !== s.mappedTail) report("link", s.mappedTail, `the mapped list ends at ${hex(prev)} but the tail is ${hex(s.mappedTail)}`);
+  if (recount.mappedBlocks !== s.mappedBlocks.size) {
+    report("unknown-mapping", 0, `${s.mappedBlocks.size} live mappings but ${recount.mappedBlocks} mapped blocks in the list`);
+  }
+
+  // --- gauges ---
+  const c = s.counters;
+  for (const key of Object.keys(recount) as (keyof typeof recount)[]) {
+    if (c[key] !== recount[key]) report("stats", 0, `stats.${key} is ${c[key]} but a recount gives ${recount[key]}`);
+  }
+  if (c.heapBytes !== s.breakAddr - s.heapStart) report("stats", 0, `stats.heapBytes is ${c.heapBytes} but the heap spans ${s.breakAddr - s.heapStart} bytes`);
+  return problems;
+}
+
+/** Throws an {@link InvariantError} naming every problem when `heap` is not valid. */
+export function assertHeapValid(heap: Heap): void {
+  const problems = checkHeap(heap);
+  if (problems.length > 0) {
+    throw new InvariantError(`heap check failed:\n${problems.map((p) => `  [${p.code}] ${p.message}`).join("\n")}`);
+  }
+}

@@ -1,0 +1,259 @@
+// The malloc family on top of HeapState: argument checks, the reference placement algorithm
+// (preallocate, coalesce, fit, split, extend the last block, sbrk, mmap) and realloc's in-place paths.
+// It decides; HeapState does the list surgery. Never touches header bytes except through block-header.ts.
+import type { Addr, Errno, SyscallBackend } from "@osmem/syscalls";
+import {
+  AllocatorMisuseError,
+  BlockStatus,
+  DEFAULT_MMAP_THRESHOLD_BYTES,
+  DEFAULT_PREALLOC_BYTES,
+  HEADER_BYTES,
+  InvalidSizeError,
+  type CheckLevel,
+  type CoalescingMode,
+  type Heap,
+  type HeapOptions,
+  type HeapStats,
+} from "../api.js";
+import { alignUp, payloadOf, readNext, readSize, readStatus } from "../block-header.js";
+import { assertHeapValid } from "../check-heap.js";
+import { HeapState } from "./heap-state.js";
+import { findBlockOfPointer } from "./pointers.js";
+
+/** No request above this many bytes can be satisfied (the x86-64 user address space is 2^47 bytes). */
+export const MAX_REQUEST_BYTES = 2 ** 47;
+
+const requireSize = (what: string, value: number): number => {
+  if (!Number.isSafeInteger(value) || value < 0) throw new InvalidSizeError(what, value);
+  return value;
+};
+
+export class HeapImpl implements Heap {
+  readonly state: HeapState;
+  readonly policyName: string;
+  readonly coalescing: CoalescingMode;
+  private readonly mmapThreshold: number;
+  private readonly callocThreshold: number;
+  private readonly preallocBytes: number;
+
+  constructor(options: HeapOptions) {
+    const checkLevel = options.checkLevel ?? 1;
+    if (checkLevel !== 0 && checkLevel !== 1 && checkLevel !== 2) throw new RangeError(`checkLevel must be 0, 1 or 2, got ${String(checkLevel)}`);
+    this.state = new HeapState(options.backend, checkLevel);
+    this.state.strategy = options.policy.bind(this.state);
+    this.policyName = options.policy.name;
+    this.coalescing = options.policy.coalescing;
+    this.state.coalescingImmediate = this.coalescing === "immediate";
+    this.mmapThreshold = positive("mmapThresholdBytes", options.mmapThresholdBytes ?? DEFAULT_MMAP_THRESHOLD_BYTES);
+    this.callocThreshold = positive("callocThresholdBytes", options.callocThresholdBytes ?? options.backend.pageSize);
+    this.preallocBytes = positive("preallocBytes", options.preallocBytes ?? DEFAULT_PREALLOC_BYTES);
+    if (this.preallocBytes % 8 !== 0 || this.preallocBytes <= HEADER_BYTES) throw new RangeError("preallocBytes must be a multiple of 8 larger than a header");
+  }
+
+  get backend(): SyscallBackend {
+    return this.state.backend;
+  }
+  get checkLevel(): CheckLevel {
+    return this.state.checkLevel;
+  }
+  get errno(): Errno | undefined {
+    return this.state.errno;
+  }
+  get heapStart(): Addr {
+    return this.state.heapStart;
+  }
+
+  malloc(sizeBytes: number): Addr {
+    requireSize("malloc", sizeBytes);
+    this.checkAll();
+    const ptr = this.allocate(sizeBytes, this.mmapThreshold);
+    this.checkAll();
+    return ptr;
+  }
+
+  calloc(count: number, sizeBytes: number): Addr {
+    requireSize("calloc count", count);
+    requireSize("calloc", sizeBytes);
+    if (count === 0 || sizeBytes === 0) return 0;
+    this.checkAll();
+    const total = count * sizeBytes;
+    if (total > MAX_REQUEST_BYTES) {
+      this.state.fail("ENOMEM");
+      return 0;
+    }
+    const ptr = this.allocate(total, this.callocThreshold);
+    if (ptr !== 0) this.state.memory.fill(ptr, alignUp(total), 0);
+    this.checkAll();
+    return ptr;
+  }
+
+  realloc(ptr: Addr, sizeBytes: number): Addr {
+    requireSize("realloc", sizeBytes);
+    if (ptr === 0) return this.malloc(sizeBytes);
+    const block = this.blockOfPointer("realloc", ptr);
+    if (sizeBytes === 0) {
+      this.free(ptr);
+      return 0;
+    }
+    const status = readStatus(this.state.memory, block);
+    if (status === BlockStatus.Free) return 0;
+    this.checkAll();
+    const result = status === BlockStatus.Mapped ? this.move(block, sizeBytes) : this.resizeHeapBlock(block, sizeBytes);
+    this.checkAll();
+    return result;
+  }
+
+  free(ptr: Addr): void {
+    if (ptr === 0) return;
+    const block = this.blockOfPointer("free", ptr);
+    const s = this.state;
+    const status = readStatus(s.memory, block);
+    if (status === BlockStatus.Free) {
+      throw new AllocatorMisuseError("double-free", `free(0x${ptr.toString(16)}): double free, the block is already free`, ptr);
+    }
+    this.checkAll();
+    if (status === BlockStatus.Mapped) s.unmapBlock(block);
+    else {
+      s.releaseAllocated(block, readSize(s.memory, block));
+      if (this.coalescing === "immediate") s.coalesceAround(block);
+    }
+    this.checkAll();
+  }
+
+  usableSize(ptr: Addr): number {
+    const block = this.blockOfPointer("usableSize", ptr);
+    if (readStatus(this.state.memory, block) === BlockStatus.Free) {
+      throw new AllocatorMisuseError("invalid-pointer", `usableSize(0x${ptr.toString(16)}): the block is free`, ptr);
+    }
+    return readSize(this.state.memory, block);
+  }
+
+  stats(): HeapStats {
+    const c = this.state.counters;
+    return {
+      bytesInUse: c.bytesInUse,
+      bytesFree: c.bytesFree,
+      heapBytes: c.heapBytes,
+      mappedBytes: c.mappedBytes,
+      allocBlocks: c.allocBlocks,
+      freeBlocks: c.freeBlocks,
+      mappedBlocks: c.mappedBlocks,
+      syscalls: { brk: c.brk, mmap: c.mmap, munmap: c.munmap },
+      failures: c.failures,
+    };
+  }
+
+  // --- placement ---
+
+  /** Places a request of `sizeBytes` (unaligned) on the heap or in a mapping; returns a payload or NULL. */
+  private allocate(sizeBytes: number, threshold: number): Addr {
+    if (sizeBytes === 0) return 0;
+    if (sizeBytes > MAX_REQUEST_BYTES) {
+      this.state.fail("ENOMEM");
+      return 0;
+    }
+    const alignedBytes = alignUp(sizeBytes);
+    if (alignedBytes + HEADER_BYTES >= threshold) {
+      const block = this.state.mapBlock(alignedBytes);
+      return block === 0 ? 0 : payloadOf(block);
+    }
+    const block = this.allocateOnHeap(alignedBytes);
+    return block === 0 ? 0 : payloadOf(block);
+  }
+
+  /** Best place on the heap for `alignedBytes`, growing the break when nothing fits. */
+  private allocateOnHeap(alignedBytes: number): Addr {
+    const s = this.state;
+    if (s.heapHead === 0) {
+      const start = s.sbrk(this.preallocBytes);
+      if (start === -1) return 0;
+      s.appendHeapBlock(start, this.preallocBytes - HEADER_BYTES, BlockStatus.Free);
+    }
+    if (this.coalescing === "deferred" && s.mayHaveAdjacentFree) s.coalesceAll();
+    const fit = s.strategy.findFit(alignedBytes);
+    if (fit !== 0) {
+      const fitBytes = readSize(s.memory, fit);
+      s.assertInternal(readStatus(s.memory, fit) === BlockStatus.Free && fitBytes >= alignedBytes, () => `policy ${this.policyName} chose 0x${fit.toString(16)}, which is not a fitting free block`);
+      s.allocateFree(fit, fitBytes);
+      s.splitAllocated(fit, fitBytes, alignedBytes);
+      return fit;
+    }
+    const tail = s.heapTail;
+    if (readStatus(s.memory, tail) === BlockStatus.Free) {
+      const tailBytes = readSize(s.memory, tail);
+      if (s.sbrk(alignedBytes - tailBytes) === -1) return 0;
+      s.growTail(tail, tailBytes, alignedBytes - tailBytes);
+      s.allocateFree(tail, alignedBytes);
+      return tail;
+    }
+    const start = s.sbrk(alignedBytes + HEADER_BYTES);
+    if (start === -1) return 0;
+    s.appendHeapBlock(start, alignedBytes, BlockStatus.Alloc);
+    return start;
+  }
+
+  /** realloc of an allocated heap block: shrink or grow in place when possible, else move. */
+  private resizeHeapBlock(block: Addr, sizeBytes: number): Addr {
+    const s = this.state;
+    const alignedBytes = alignUp(sizeBytes);
+    let currentBytes = readSize(s.memory, block);
+    if (alignedBytes === currentBytes) return payloadOf(block);
+    if (alignedBytes + HEADER_BYTES >= this.mmapThreshold) return this.move(block, sizeBytes);
+    if (alignedBytes < currentBytes) {
+      s.splitAllocated(block, currentBytes, alignedBytes);
+      return payloadOf(block);
+    }
+    if (block !== s.heapTail) {
+      let next = readNext(s.memory, block);
+      while (currentBytes < alignedBytes && next !== 0 && readStatus(s.memory, next) === BlockStatus.Free) {
+        currentBytes = s.absorbNext(block, currentBytes);
+        next = readNext(s.memory, block);
+      }
+      if (currentBytes >= alignedBytes) {
+        s.splitAllocated(block, currentBytes, alignedBytes);
+        return payloadOf(block);
+      }
+    }
+    if (block === s.heapTail) {
+      if (s.sbrk(alignedBytes - currentBytes) === -1) return 0;
+      s.growTail(block, currentBytes, alignedBytes - currentBytes);
+      return payloadOf(block);
+    }
+    return this.move(block, sizeBytes);
+  }
+
+  /** Allocates a new block (realloc's threshold), copies the payload, then releases the old block. */
+  private move(block: Addr, sizeBytes: number): Addr {
+    const s = this.state;
+    const target = this.allocate(sizeBytes, this.mmapThreshold);
+    if (target === 0) return 0;
+    const keepBytes = Math.min(readSize(s.memory, block), alignUp(sizeBytes));
+    s.memory.copy(target, payloadOf(block), keepBytes);
+    if (readStatus(s.memory, block) === BlockStatus.Mapped) s.unmapBlock(block);
+    else {
+      s.releaseAllocated(block, readSize(s.memory, block));
+      if (this.coalescing === "immediate") s.coalesceAround(block);
+    }
+    return target;
+  }
+
+  // --- checks ---
+
+  private blockOfPointer(what: string, ptr: Addr): Addr {
+    const block = findBlockOfPointer(this.state, ptr);
+    if (block === 0) {
+      const shown = Number.isFinite(ptr) ? `0x${ptr.toString(16)}` : String(ptr);
+      throw new AllocatorMisuseError("invalid-pointer", `${what}(${shown}): not a pointer returned by this heap (or already released)`, ptr);
+    }
+    return block;
+  }
+
+  private checkAll(): void {
+    if (this.state.checkLevel >= 2) assertHeapValid(this);
+  }
+}
+
+function positive(what: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${what} must be a positive safe integer, got ${String(value)}`);
+  return value;
+}

@@ -1,0 +1,335 @@
+// The mutable state of one heap and the list surgery on it: linking, unlinking, splitting and merging
+// blocks, moving the break and mapping. It keeps the block list in address order, the free set told to
+// the fit strategy, and the stats gauges in step with every header it writes. Policy decisions (which
+// block, when to coalesce, when to map) belong to heap-impl.ts, not here.
+import type { Addr, Errno, Memory, SyscallBackend } from "@osmem/syscalls";
+import {
+  BlockStatus,
+  HEADER_BYTES,
+  InvariantError,
+  type BlockView,
+  type CheckLevel,
+  type FitStrategy,
+  type FreeInsertReason,
+  type FreeRemoveReason,
+} from "../api.js";
+import {
+  blockEnd,
+  readNext,
+  readPrev,
+  readSize,
+  readStatus,
+  writeHeader,
+  writeNext,
+  writePrev,
+  writeSize,
+  writeStatus,
+} from "../block-header.js";
+
+/** The smallest remainder worth splitting off: a header plus one aligned unit. */
+export const MIN_SPLIT_REMAINDER = HEADER_BYTES + 8;
+
+/** Mutable counters; the checker recounts the gauges. */
+export interface Counters {
+  bytesInUse: number;
+  bytesFree: number;
+  heapBytes: number;
+  mappedBytes: number;
+  allocBlocks: number;
+  freeBlocks: number;
+  mappedBlocks: number;
+  brk: number;
+  mmap: number;
+  munmap: number;
+  failures: number;
+}
+
+export class HeapState implements BlockView {
+  readonly memory: Memory;
+  readonly backend: SyscallBackend;
+  readonly checkLevel: CheckLevel;
+  strategy!: FitStrategy;
+
+  /** First and last heap blocks in address order (0 when the heap is empty). */
+  heapHead: Addr = 0;
+  heapTail: Addr = 0;
+  /** Mapped blocks in mmap order. */
+  mappedHead: Addr = 0;
+  mappedTail: Addr = 0;
+  /** Header addresses of live mapped blocks, to recognise their pointers in O(1). */
+  readonly mappedBlocks = new Set<Addr>();
+
+  /** The break as this heap last saw it; valid once `breakKnown`. */
+  breakAddr: Addr = 0;
+  breakKnown = false;
+  /** The first `brk(0)` answer; 0 before the heap was used. */
+  heapStart: Addr = 0;
+
+  /** True when the policy merges free blocks as soon as they appear. */
+  coalescingImmediate = false;
+  /** Deferred coalescing: true when adjacent free blocks may exist. */
+  mayHaveAdjacentFree = false;
+  errno: Errno | undefined = undefined;
+
+  readonly counters: Counters = {
+    bytesInUse: 0,
+    bytesFree: 0,
+    heapBytes: 0,
+    mappedBytes: 0,
+    allocBlocks: 0,
+    freeBlocks: 0,
+    mappedBlocks: 0,
+    brk: 0,
+    mmap: 0,
+    munmap: 0,
+    failures: 0,
+  };
+
+  constructor(backend: SyscallBackend, checkLevel: CheckLevel) {
+    this.backend = backend;
+    this.memory = backend.memory;
+    this.checkLevel = checkLevel;
+  }
+
+  // --- BlockView ---
+
+  firstBlock(): Addr {
+    return this.heapHead;
+  }
+  nextBlock(block: Addr): Addr {
+    return readNext(this.memory, block);
+  }
+  prevBlock(block: Addr): Addr {
+    return readPrev(this.memory, block);
+  }
+  blockSize(block: Addr): number {
+    return readSize(this.memory, block);
+  }
+  isFree(block: Addr): boolean {
+    return readStatus(this.memory, block) === BlockStatus.Free;
+  }
+
+  /** Level-1 check: throws an {@link InvariantError} when `cond` is false. */
+  assertInternal(cond: boolean, why: () => string): void {
+    if (this.checkLevel >= 1 && !cond) throw new InvariantError(why());
+  }
+
+  // --- the free set ---
+
+  /** Marks `block` free and tells the strategy. */
+  addFree(block: Addr, sizeBytes: number, reason: FreeInsertReason): void {
+    writeStatus(this.memory, block, BlockStatus.Free);
+    this.counters.bytesFree += sizeBytes;
+    this.counters.freeBlocks += 1;
+    this.strategy.insertFree(block, sizeBytes, reason);
+    if (reason === "freed" || reason === "split") this.mayHaveAdjacentFree = true;
+  }
+
+  /** Takes `block` out of the free set (its status is left to the caller). */
+  removeFree(block: Addr, sizeBytes: number, reason: FreeRemoveReason): void {
+    this.counters.bytesFree -= sizeBytes;
+    this.counters.freeBlocks -= 1;
+    this.strategy.removeFree(block, sizeBytes, reason);
+  }
+
+  /** Free block -> allocated block of the same size. */
+  allocateFree(block: Addr, sizeBytes: number): void {
+    this.removeFree(block, sizeBytes, "allocated");
+    writeStatus(this.memory, block, BlockStatus.Alloc);
+    this.counters.bytesInUse += sizeBytes;
+    this.counters.allocBlocks += 1;
+  }
+
+  /** Allocated block -> free block. */
+  releaseAllocated(block: Addr, sizeBytes: number): void {
+    this.counters.bytesInUse -= sizeBytes;
+    this.counters.allocBlocks -= 1;
+    this.addFree(block, sizeBytes, "freed");
+  }
+
+  // --- list surgery ---
+
+  /** Appends a new heap block at the end of the list (it starts at the old break). */
+  appendHeapBlock(block: Addr, sizeBytes: number, status: typeof BlockStatus.Free | typeof BlockStatus.Alloc): void {
+    const m = this.memory;
+    writeHeader(m, block, sizeBytes, status, this.heapTail, 0);
+    if (this.heapTail === 0) this.heapHead = block;
+    else writeNext(m, this.heapTail, block);
+    this.heapTail = block;
+    if (status === BlockStatus.Free) this.addFree(block, sizeBytes, "created");
+    else {
+      this.counters.bytesInUse += sizeBytes;
+      this.counters.allocBlocks += 1;
+    }
+  }
+
+  /**
+   * Cuts `block` (allocated, payload `sizeBytes`) down to `keepBytes` when the rest can hold a header
+   * plus 8 bytes; the rest becomes a free block right after it. Returns true when it split.
+   */
+  splitAllocated(block: Addr, sizeBytes: number, keepBytes: number): boolean {
+    if (sizeBytes - keepBytes < MIN_SPLIT_REMAINDER) return false;
+    const m = this.memory;
+    const rest = blockEnd(block, keepBytes);
+    const restBytes = sizeBytes - keepBytes - HEADER_BYTES;
+    const next = readNext(m, block);
+    writeHeader(m, rest, restBytes, BlockStatus.Free, block, next);
+    writeNext(m, block, rest);
+    if (next === 0) this.heapTail = rest;
+    else writePrev(m, next, rest);
+    writeSize(m, block, keepBytes);
+    this.counters.bytesInUse -= sizeBytes - keepBytes;
+    this.addFree(rest, restBytes, "split");
+    return true;
+  }
+
+  /**
+   * Absorbs the free block right after `block` into it. `block` keeps its status; when it is free its
+   * free-set entry is renewed with the new size. Returns the new payload size.
+   */
+  absorbNext(block: Addr, sizeBytes: number): number {
+    const m = this.memory;
+    const next = readNext(m, block);
+    const nextBytes = readSize(m, next);
+    this.assertInternal(next !== 0 && readStatus(m, next) === BlockStatus.Free, () => `absorbNext: block after 0x${block.toString(16)} is not free`);
+    this.removeFree(next, nextBytes, "merged");
+    const after = readNext(m, next);
+    writeNext(m, block, after);
+    if (after === 0) this.heapTail = block;
+    else writePrev(m, after, block);
+    const merged = sizeBytes + HEADER_BYTES + nextBytes;
+    writeSize(m, block, merged);
+    if (readStatus(m, block) === BlockStatus.Free) {
+      this.counters.bytesFree += HEADER_BYTES + nextBytes;
+      this.strategy.removeFree(block, sizeBytes, "resized");
+      this.strategy.insertFree(block, merged, "merged");
+    } else {
+      this.counters.bytesInUse += HEADER_BYTES + nextBytes;
+    }
+    return merged;
+  }
+
+  /** Merges every run of adjacent free heap blocks (the deferred coalescing pass). */
+  coalesceAll(): void {
+    const m = this.memory;
+    let block = this.heapHead;
+    while (block !== 0) {
+      let next = readNext(m, block);
+      if (readStatus(m, block) === BlockStatus.Free) {
+        let sizeBytes = readSize(m, block);
+        while (next !== 0 && readStatus(m, next) === BlockStatus.Free) {
+          sizeBytes = this.absorbNext(block, sizeBytes);
+          next = readNext(m, block);
+        }
+      }
+      block = next;
+    }
+    this.mayHaveAdjacentFree = false;
+  }
+
+  /** Merges the free `block` with free neighbours on both sides; returns the surviving block. */
+  coalesceAround(block: Addr): Addr {
+    const m = this.memory;
+    let sizeBytes = readSize(m, block);
+    let next = readNext(m, block);
+    while (next !== 0 && readStatus(m, next) === BlockStatus.Free) {
+      sizeBytes = this.absorbNext(block, sizeBytes);
+      next = readNext(m, block);
+    }
+    let prev = readPrev(m, block);
+    while (prev !== 0 && readStatus(m, prev) === BlockStatus.Free) {
+      this.absorbNext(prev, readSize(m, prev));
+      block = prev;
+      prev = readPrev(m, block);
+    }
+    return block;
+  }
+
+  /** Grows the last heap block (which ends at the break) by `extraBytes`; the caller moved the break. */
+  growTail(block: Addr, sizeBytes: number, extraBytes: number): void {
+    writeSize(this.memory, block, sizeBytes + extraBytes);
+    if (readStatus(this.memory, block) === BlockStatus.Free) {
+      this.counters.bytesFree += extraBytes;
+      this.strategy.removeFree(block, sizeBytes, "resized");
+      this.strategy.insertFree(block, sizeBytes + extraBytes, "grown");
+    } else {
+      this.counters.bytesInUse += extraBytes;
+    }
+  }
+
+  // --- the OS ---
+
+  /**
+   * glibc-style `sbrk(incrementBytes)`: the first call learns the break with `brk(0)`, later calls
+   * trust the break this heap last set. Returns the old break, or -1 with `errno` set.
+   */
+  sbrk(incrementBytes: number): number {
+    if (!this.breakKnown) {
+      this.counters.brk += 1;
+      const query = this.backend.brk(0);
+      if (!query.ok) return this.fail(query.errno);
+      this.breakAddr = query.value;
+      this.heapStart = query.value;
+      this.breakKnown = true;
+    }
+    const oldBreak = this.breakAddr;
+    const wanted = oldBreak + incrementBytes;
+    this.counters.brk += 1;
+    const moved = this.backend.brk(wanted);
+    if (!moved.ok) return this.fail(moved.errno);
+    if (moved.value !== wanted) return this.fail("ENOMEM");
+    this.breakAddr = wanted;
+    this.counters.heapBytes += incrementBytes;
+    return oldBreak;
+  }
+
+  /** Maps a new block with a payload of `sizeBytes`; returns its header address, or 0 with `errno` set. */
+  mapBlock(sizeBytes: number): Addr {
+    this.counters.mmap += 1;
+    const mapped = this.backend.mmap(sizeBytes + HEADER_BYTES);
+    if (!mapped.ok) {
+      this.fail(mapped.errno);
+      return 0;
+    }
+    const block = mapped.value;
+    writeHeader(this.memory, block, sizeBytes, BlockStatus.Mapped, this.mappedTail, 0);
+    if (this.mappedTail === 0) this.mappedHead = block;
+    else writeNext(this.memory, this.mappedTail, block);
+    this.mappedTail = block;
+    this.mappedBlocks.add(block);
+    this.counters.mappedBlocks += 1;
+    this.counters.mappedBytes += sizeBytes + HEADER_BYTES;
+    this.counters.bytesInUse += sizeBytes;
+    return block;
+  }
+
+  /** Unmaps a mapped block. On failure the block stays linked and live, and `errno` is set. */
+  unmapBlock(block: Addr): boolean {
+    const m = this.memory;
+    const sizeBytes = readSize(m, block);
+    const prev = readPrev(m, block);
+    const next = readNext(m, block);
+    this.counters.munmap += 1;
+    const unmapped = this.backend.munmap(block, sizeBytes + HEADER_BYTES);
+    if (!unmapped.ok) {
+      this.fail(unmapped.errno);
+      return false;
+    }
+    if (prev === 0) this.mappedHead = next;
+    else writeNext(m, prev, next);
+    if (next === 0) this.mappedTail = prev;
+    else writePrev(m, next, prev);
+    this.mappedBlocks.delete(block);
+    this.counters.mappedBlocks -= 1;
+    this.counters.mappedBytes -= sizeBytes + HEADER_BYTES;
+    this.counters.bytesInUse -= sizeBytes;
+    return true;
+  }
+
+  /** Records a refusal by the OS; returns -1 for the callers' convenience. */
+  fail(errno: Errno): -1 {
+    this.errno = errno;
+    this.counters.failures += 1;
+    return -1;
+  }
+}

@@ -1,0 +1,28 @@
+// Recognises the pointers this heap handed out, in O(1), without trusting the bytes in front of them:
+// a mapped block is looked up in the set of live mappings; a heap block must sit inside the heap with
+// its list neighbours pointing back at it. A foreign or stale pointer never gets its header read as
+// truth, so a bad free cannot corrupt the list.
+import type { Addr } from "@osmem/syscalls";
+import { ALIGN, BlockStatus, HEADER_BYTES } from "../api.js";
+import { blockEnd, blockOf, readNext, readPrev, readSize, readStatus } from "../block-header.js";
+import type { HeapState } from "./heap-state.js";
+
+/** The header address of the live block whose payload is `ptr`, or 0 when `ptr` is not one. */
+export function findBlockOfPointer(s: HeapState, ptr: Addr): Addr {
+  if (!Number.isSafeInteger(ptr) || ptr <= 0 || ptr % ALIGN !== 0) return 0;
+  const block = blockOf(ptr);
+  if (s.mappedBlocks.has(block)) return block;
+  if (s.heapHead === 0 || block < s.heapHead || block + HEADER_BYTES > s.breakAddr) return 0;
+  const m = s.memory;
+  const status = readStatus(m, block);
+  if (status !== BlockStatus.Free && status !== BlockStatus.Alloc) return 0;
+  const prev = readPrev(m, block);
+  const next = readNext(m, block);
+  if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || readNext(m, prev) !== block) return 0;
+  if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || readPrev(m, next) !== block) return 0;
+  const end = blockEnd(block, readSize(m, block));
+  return end === (next === 0 ? s.breakAddr : next) ? block : 0;
+}
+
+const isHeapHeader = (s: HeapState, addr: Addr): boolean =>
+  addr % ALIGN === 0 && addr >= s.heapHead && addr + HEADER_BYTES <= s.breakAddr;

@@ -1,0 +1,15 @@
+// The policies by their command-line names, for tools that let users pick one.
+import type { FitPolicy } from "@osmem/core";
+import { bestFit } from "./best-fit.js";
+
+/** Every policy in this package, keyed by its `name`. */
+export const POLICIES: Readonly<Record<string, FitPolicy>> = Object.freeze({
+  [bestFit.name]: bestFit,
+});
+
+/** The policy named `name`, or undefined. */
+export const tryGetPolicy = (name: string): FitPolicy | undefined =>
+  Object.prototype.hasOwnProperty.call(POLICIES, name) ? POLICIES[name] : undefined;
+
+/** The default policy (the reference best fit). */
+export const DEFAULT_POLICY: FitPolicy = bestFit;
