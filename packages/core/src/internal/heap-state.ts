@@ -122,7 +122,13 @@ export class HeapState implements BlockView {
     this.counters.bytesFree += sizeBytes;
     this.counters.freeBlocks += 1;
     this.strategy.insertFree(block, sizeBytes, reason);
-    if (reason === "freed" || reason === "split") this.mayHaveAdjacentFree = true;
+    if ((reason === "freed" || reason === "split") && !this.mayHaveAdjacentFree) {
+      const m = this.memory;
+      const prev = readPrev(m, block);
+      const next = readNext(m, block);
+      const prevFree = prev !== 0 && readStatus(m, prev) === BlockStatus.Free;
+      this.mayHaveAdjacentFree = prevFree || (next !== 0 && readStatus(m, next) === BlockStatus.Free);
+    }
   }
 
   /** Takes `block` out of the free set (its status is left to the caller). */
@@ -180,6 +186,7 @@ export class HeapState implements BlockView {
     writeSize(m, block, keepBytes);
     this.counters.bytesInUse -= sizeBytes - keepBytes;
     this.addFree(rest, restBytes, "split");
+    if (this.coalescingImmediate) this.coalesceAround(rest);
     return true;
   }
 

@@ -1,0 +1,206 @@
+import { createSimBackend, type SimBackend } from "@osmem/backend-sim";
+import { recordSyscalls, type SyscallEvent } from "@osmem/syscalls";
+import { beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_MMAP_THRESHOLD_BYTES, DEFAULT_PREALLOC_BYTES, HEADER_BYTES, type Heap } from "./api.js";
+import { checkHeap } from "./check-heap.js";
+import { createHeap } from "./heap.js";
+import { testPolicy } from "./internal/test-policy.js";
+import { walkBlocks } from "./walk-blocks.js";
+
+let backend: SimBackend;
+let heap: Heap;
+let base: number;
+
+const calls = (fn: () => void): SyscallEvent[] => {
+  const recording = recordSyscalls(backend);
+  try {
+    fn();
+  } finally {
+    recording.stop();
+  }
+  return recording.events;
+};
+const shape = () => walkBlocks(heap).map((b) => [b.addr - base, b.sizeBytes, b.status]);
+
+beforeEach(() => {
+  backend = createSimBackend();
+  heap = createHeap({ backend, policy: testPolicy, checkLevel: 2 });
+  base = backend.initialBreak;
+});
+
+describe("malloc", () => {
+  it("returns NULL for 0 without a syscall", () => {
+    expect(calls(() => expect(heap.malloc(0)).toBe(0))).toEqual([]);
+  });
+
+  it("preallocates 128 KiB on first use: brk(0), then brk(start + 128 KiB)", () => {
+    let ptr = 0;
+    const events = calls(() => (ptr = heap.malloc(100)));
+    expect(events.map((e) => (e.kind === "brk" ? e.addr : -1))).toEqual([0, base + DEFAULT_PREALLOC_BYTES]);
+    expect(ptr).toBe(base + HEADER_BYTES);
+    expect(heap.heapStart).toBe(base);
+  });
+
+  it("aligns every size up to 8 and splits the preallocated block", () => {
+    heap.malloc(1);
+    expect(shape()).toEqual([
+      [0, 8, "alloc"],
+      [HEADER_BYTES + 8, DEFAULT_PREALLOC_BYTES - 2 * HEADER_BYTES - 8, "free"],
+    ]);
+  });
+
+  it("does not split when the remainder cannot hold a header plus 8 bytes", () => {
+    heap.malloc(DEFAULT_PREALLOC_BYTES - 2 * HEADER_BYTES);
+    expect(shape()).toEqual([[0, DEFAULT_PREALLOC_BYTES - HEADER_BYTES, "alloc"]]);
+  });
+
+  it("maps blocks whose total reaches the threshold, and unmaps them on free", () => {
+    const onHeap = heap.malloc(DEFAULT_MMAP_THRESHOLD_BYTES - HEADER_BYTES - 8);
+    let mapped = 0;
+    const mapping = calls(() => (mapped = heap.malloc(DEFAULT_MMAP_THRESHOLD_BYTES - HEADER_BYTES)));
+    expect(onHeap).toBe(base + HEADER_BYTES);
+    expect(mapping).toMatchObject([{ kind: "mmap", lengthBytes: DEFAULT_MMAP_THRESHOLD_BYTES }]);
+    expect(mapped % backend.pageSize).toBe(HEADER_BYTES);
+    expect(calls(() => heap.free(mapped))).toMatchObject([{ kind: "munmap", addr: mapped - HEADER_BYTES, lengthBytes: DEFAULT_MMAP_THRESHOLD_BYTES }]);
+  });
+
+  it("extends a free last block by exactly the missing bytes", () => {
+    heap.malloc(DEFAULT_PREALLOC_BYTES - 2 * HEADER_BYTES - 1000);
+    const events = calls(() => heap.malloc(2000));
+    expect(events).toMatchObject([{ kind: "brk", addr: base + DEFAULT_PREALLOC_BYTES + 1000 }]);
+    expect(shape()[1]).toEqual([DEFAULT_PREALLOC_BYTES - HEADER_BYTES - 1000, 2000, "alloc"]);
+  });
+
+  it("takes a new block from the break when the last block is in use", () => {
+    heap.malloc(DEFAULT_PREALLOC_BYTES - 2 * HEADER_BYTES);
+    let ptr = 0;
+    const events = calls(() => (ptr = heap.malloc(24)));
+    expect(events).toMatchObject([{ kind: "brk", addr: base + DEFAULT_PREALLOC_BYTES + HEADER_BYTES + 24 }]);
+    expect(ptr).toBe(base + DEFAULT_PREALLOC_BYTES + HEADER_BYTES);
+  });
+
+  it("coalesces adjacent free blocks before searching", () => {
+    const a = heap.malloc(64);
+    const b = heap.malloc(64);
+    heap.malloc(64);
+    heap.free(a);
+    heap.free(b);
+    expect(heap.malloc(64 + HEADER_BYTES + 64)).toBe(a);
+  });
+
+  it("places with the policy it was given", () => {
+    const a = heap.malloc(200);
+    heap.malloc(8);
+    const b = heap.malloc(100);
+    heap.malloc(8);
+    heap.free(a);
+    heap.free(b);
+    expect(heap.malloc(80)).toBe(b);
+  });
+});
+
+describe("calloc", () => {
+  it("returns NULL for a zero count or size without a syscall", () => {
+    expect(calls(() => expect(heap.calloc(0, 100)).toBe(0))).toEqual([]);
+    expect(calls(() => expect(heap.calloc(100, 0)).toBe(0))).toEqual([]);
+  });
+
+  it("zeroes reused memory", () => {
+    const dirty = heap.malloc(256);
+    backend.memory.fill(dirty, 256, 0xab);
+    heap.free(dirty);
+    const clean = heap.calloc(32, 8);
+    expect(clean).toBe(dirty);
+    expect([...backend.memory.readBytes(clean, 256)].every((b) => b === 0)).toBe(true);
+  });
+
+  it("maps from the page size on", () => {
+    expect(calls(() => heap.calloc(1, backend.pageSize - HEADER_BYTES))).toMatchObject([{ kind: "mmap", lengthBytes: backend.pageSize }]);
+  });
+
+  it("reports ENOMEM without a syscall when count * size overflows the address space", () => {
+    expect(calls(() => expect(heap.calloc(2 ** 40, 2 ** 40)).toBe(0))).toEqual([]);
+    expect(heap.errno).toBe("ENOMEM");
+    expect(checkHeap(heap)).toEqual([]);
+  });
+});
+
+describe("realloc", () => {
+  it("behaves as malloc for NULL, and realloc(NULL, 0) touches nothing", () => {
+    expect(calls(() => expect(heap.realloc(0, 0)).toBe(0))).toEqual([]);
+    expect(heap.realloc(0, 10)).toBe(base + HEADER_BYTES);
+  });
+
+  it("frees for size 0 and returns NULL for a free block", () => {
+    const p = heap.malloc(10);
+    const q = heap.malloc(10);
+    expect(heap.realloc(p, 0)).toBe(0);
+    expect(calls(() => expect(heap.realloc(p, 50)).toBe(0))).toEqual([]);
+    expect(heap.realloc(q, 10)).toBe(q);
+  });
+
+  it("truncates in place and splits off the rest", () => {
+    const p = heap.malloc(1000);
+    heap.malloc(8);
+    expect(heap.realloc(p, 100)).toBe(p);
+    expect(shape().slice(0, 2)).toEqual([
+      [0, 104, "alloc"],
+      [HEADER_BYTES + 104, 1000 - 104 - HEADER_BYTES, "free"],
+    ]);
+  });
+
+  it("grows in place by absorbing the following free blocks, keeping the contents", () => {
+    const p = heap.malloc(100);
+    const next = heap.malloc(200);
+    heap.malloc(8);
+    backend.memory.fill(p, 100, 0x5a);
+    heap.free(next);
+    expect(heap.realloc(p, 250)).toBe(p);
+    expect([...backend.memory.readBytes(p, 100)].every((b) => b === 0x5a)).toBe(true);
+    expect(shape()[0]).toEqual([0, 256, "alloc"]);
+  });
+
+  it("grows the last block with sbrk", () => {
+    heap.malloc(DEFAULT_PREALLOC_BYTES - 2 * HEADER_BYTES);
+    const p = heap.malloc(64);
+    const events = calls(() => expect(heap.realloc(p, 128)).toBe(p));
+    expect(events).toMatchObject([{ kind: "brk", addr: base + DEFAULT_PREALLOC_BYTES + HEADER_BYTES + 128 }]);
+  });
+
+  it("moves a block that cannot grow, copying it and freeing the old one", () => {
+    const p = heap.malloc(64);
+    heap.malloc(8);
+    backend.memory.fill(p, 64, 0x11);
+    const q = heap.realloc(p, 4000);
+    expect(q).not.toBe(p);
+    expect([...backend.memory.readBytes(q, 64)].every((b) => b === 0x11)).toBe(true);
+    expect(walkBlocks(heap).find((b) => b.payloadAddr === p)?.status).toBe("free");
+  });
+
+  it("always moves a mapped block, even to the same size", () => {
+    const p = heap.malloc(DEFAULT_MMAP_THRESHOLD_BYTES);
+    const events = calls(() => expect(heap.realloc(p, DEFAULT_MMAP_THRESHOLD_BYTES)).not.toBe(p));
+    expect(events.map((e) => e.kind)).toEqual(["mmap", "munmap"]);
+  });
+
+  it("moves a heap block to a mapping when the new size reaches the threshold", () => {
+    const p = heap.malloc(1000);
+    const events = calls(() => heap.realloc(p, DEFAULT_MMAP_THRESHOLD_BYTES));
+    expect(events.map((e) => e.kind)).toEqual(["mmap"]);
+  });
+});
+
+describe("stats", () => {
+  it("tracks bytes and syscalls", () => {
+    const p = heap.malloc(100);
+    heap.malloc(DEFAULT_MMAP_THRESHOLD_BYTES);
+    heap.free(p);
+    expect(heap.stats()).toMatchObject({
+      bytesInUse: DEFAULT_MMAP_THRESHOLD_BYTES,
+      heapBytes: DEFAULT_PREALLOC_BYTES,
+      mappedBlocks: 1,
+      allocBlocks: 0,
+      syscalls: { brk: 2, mmap: 1, munmap: 0 },
+    });
+  });
+});

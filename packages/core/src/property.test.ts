@@ -1,0 +1,34 @@
+import { createSimBackend } from "@osmem/backend-sim";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { createHeap } from "./heap.js";
+import { immediateTestPolicy, testPolicy } from "./internal/test-policy.js";
+import { heapOpsArbitrary, runCheckedProgram } from "./testing/index.js";
+
+const SEED = 20_261_126;
+
+describe.each([testPolicy, immediateTestPolicy])("random programs with $name", (policy) => {
+  it("keep the heap valid, payloads disjoint and contents intact after every step", () => {
+    fc.assert(
+      fc.property(heapOpsArbitrary(), (ops) => {
+        const heap = createHeap({ backend: createSimBackend(), policy, checkLevel: 2 });
+        const outcome = runCheckedProgram(heap, ops);
+        expect(outcome.problem).toBeUndefined();
+      }),
+      { seed: SEED, numRuns: 150, verbose: true },
+    );
+  });
+});
+
+describe("the program model", () => {
+  it("catches a heap that hands out overlapping payloads", () => {
+    const heap = createHeap({ backend: createSimBackend(), policy: testPolicy });
+    let first = 0;
+    const broken = { ...heap, backend: heap.backend, malloc: (n: number) => (first ||= heap.malloc(n)) };
+    const outcome = runCheckedProgram(broken as typeof heap, [
+      { op: "malloc", sizeBytes: 16 },
+      { op: "malloc", sizeBytes: 16 },
+    ]);
+    expect(outcome.problem).toMatch(/overlap/);
+  });
+});

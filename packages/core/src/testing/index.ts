@@ -1,0 +1,2 @@
+export { heapOpsArbitrary, runCheckedProgram, sizeArbitrary } from "./program.js";
+export type { HeapOp, HeapOpsOptions, ProgramOutcome } from "./program.js";
