@@ -1,11 +1,3 @@
-import { defineConfig } from "tsup";
+import { libraryConfig } from "@osmem/tsup-config";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/cli.ts"],
-  format: ["esm"],
-  dts: { entry: "src/index.ts" },
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-  outDir: "dist",
-});
+export default libraryConfig(["src/index.ts", "src/cli.ts"], { dts: { entry: "src/index.ts" } });

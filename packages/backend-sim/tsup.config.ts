@@ -1,11 +1,3 @@
-import { defineConfig } from "tsup";
+import { libraryConfig } from "@osmem/tsup-config";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-  outDir: "dist",
-});
+export default libraryConfig(["src/index.ts"]);

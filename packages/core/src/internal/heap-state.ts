@@ -12,6 +12,7 @@ import {
   type FitStrategy,
   type FreeInsertReason,
   type FreeRemoveReason,
+  type HeapStats,
 } from "../api.js";
 import {
   blockEnd,
@@ -29,20 +30,8 @@ import {
 /** The smallest remainder worth splitting off: a header plus one aligned unit. */
 export const MIN_SPLIT_REMAINDER = HEADER_BYTES + 8;
 
-/** Mutable counters; the checker recounts the gauges. */
-export interface Counters {
-  bytesInUse: number;
-  bytesFree: number;
-  heapBytes: number;
-  mappedBytes: number;
-  allocBlocks: number;
-  freeBlocks: number;
-  mappedBlocks: number;
-  brk: number;
-  mmap: number;
-  munmap: number;
-  failures: number;
-}
+/** Mutable counters: the stats' gauges (recounted by the checker) with the syscall counts flattened. */
+export type Counters = Omit<HeapStats, "syscalls"> & HeapStats["syscalls"];
 
 export class HeapState implements BlockView {
   readonly memory: Memory;
