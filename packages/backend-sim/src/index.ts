@@ -1,1 +1,3 @@
-export {};
+// Public entry of @osmem/backend-sim: re-exports only. Internals under ./internal are not exported.
+export * from "./api.js";
+export { createSimBackend } from "./create-sim-backend.js";

@@ -1,0 +1,58 @@
+// One region of the simulated address space (the brk heap or one mapping) and its backing bytes.
+// A region owns `[start, end)`; its buffer may be longer than that (the heap grows by doubling), and
+// every byte of the buffer beyond `end - start` is kept zero so that re-exposed memory reads as zero.
+import type { Addr } from "@osmem/syscalls";
+
+/** The smallest heap buffer ever allocated, so that early small `brk` steps do not copy. */
+const MIN_HEAP_CAPACITY_BYTES = 64 * 1024;
+
+/** A live byte range and the buffer that holds it. All regions share this one shape (monomorphic access). */
+export class Region {
+  /** First address (inclusive). */
+  start: Addr;
+  /** One past the last live address. */
+  end: Addr;
+  /** The backing bytes; index 0 is `start`. */
+  bytes: Uint8Array;
+  /** A little-endian-capable view over `bytes`. */
+  view: DataView;
+
+  constructor(start: Addr, end: Addr, bytes: Uint8Array) {
+    this.start = start;
+    this.end = end;
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+}
+
+/** Allocates `lengthBytes` zeroed bytes, or returns `null` when the host refuses (the caller reports ENOMEM). */
+export function tryAllocateBytes(lengthBytes: number): Uint8Array | null {
+  try {
+    return new Uint8Array(lengthBytes);
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Makes the heap's buffer hold at least `lengthBytes`, doubling (capped at `maxCapacityBytes`) and
+ * copying. Returns `false`, with the heap unchanged, when the host cannot allocate the buffer.
+ */
+export function ensureHeapCapacity(heap: Region, lengthBytes: number, maxCapacityBytes: number): boolean {
+  const capacity = heap.bytes.length;
+  if (lengthBytes <= capacity) return true;
+  const preferred = Math.max(lengthBytes, Math.min(Math.max(2 * capacity, MIN_HEAP_CAPACITY_BYTES), maxCapacityBytes));
+  const grown = tryAllocateBytes(preferred) ?? (preferred > lengthBytes ? tryAllocateBytes(lengthBytes) : null);
+  if (grown === null) return false;
+  grown.set(heap.bytes);
+  heap.bytes = grown;
+  heap.view = new DataView(grown.buffer);
+  return true;
+}
+
+/** Moves the heap's end, zeroing the bytes that a lowered end hides. pre: capacity already ensured. */
+export function setHeapEnd(heap: Region, end: Addr): void {
+  if (end < heap.end) heap.bytes.fill(0, end - heap.start, heap.end - heap.start);
+  heap.end = end;
+}
