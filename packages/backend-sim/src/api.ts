@@ -1,7 +1,7 @@
 // Public types and layout constants of the simulated address space: the options it is created with,
 // the fault-injection spec and the `SimBackend` surface on top of `SyscallBackend`.
 // Types and constants only; the behaviour lives in create-sim-backend.ts and internal/.
-import type { Addr, Errno, SyscallBackend, SyscallEvent, SyscallName } from "@osmem/syscalls";
+import type { Addr, Errno, SysResult, SyscallBackend, SyscallEvent, SyscallName } from "@osmem/syscalls";
 
 /** The default initial program break: where a typical x86-64 PIE's heap starts (page-aligned). */
 export const DEFAULT_HEAP_START: Addr = 0x5555_5555_9000;
@@ -76,4 +76,12 @@ export interface SimBackend extends SyscallBackend {
   mappings(): SimMapping[];
   /** Schedules a failure (see {@link FaultSpec}). Throws `RangeError` for an `nth` that can never fire. */
   injectFault(spec: FaultSpec): void;
+  /** The current break, untraced (what glibc's `sbrk(0)` answers without a syscall). */
+  peekBreak(): Addr;
+  /**
+   * Moves the break as another part of the process would (libc's own malloc, say): same rules and
+   * limits as `brk`, but the call is neither counted, logged nor observed. Lets tests show how an
+   * allocator copes with a break that moved behind its back.
+   */
+  moveBreakExternally(addr: Addr): SysResult<Addr>;
 }

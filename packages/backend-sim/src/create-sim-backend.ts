@@ -79,6 +79,14 @@ class SimBackendImpl implements SimBackend {
     this.faults.add(spec, this.counts[spec.syscall]);
   }
 
+  peekBreak(): Addr {
+    return this.heap.end;
+  }
+
+  moveBreakExternally(addr: Addr): SysResult<Addr> {
+    return this.doBrk(addr);
+  }
+
   brk(addr: Addr): SysResult<Addr> {
     const injected = this.nextCallFault("brk");
     const result = injected === undefined ? this.doBrk(addr) : sysFail<Addr>(injected);

@@ -18,9 +18,11 @@ export function checkHeap(heap: Heap): HeapProblem[] {
   const report = (code: string, addr: Addr, message: string) => problems.push({ code, addr, message });
   const recount = { bytesInUse: 0, bytesFree: 0, allocBlocks: 0, freeBlocks: 0, mappedBlocks: 0, mappedBytes: 0 };
 
-  // --- the brk heap ---
+  // --- the brk heap: blocks tile each segment exactly, segments in address order ---
+  const segments = s.heapBreak.segments;
   const limit = 1 + (s.breakAddr - s.heapStart) / (HEADER_BYTES + ALIGN);
-  let expectedStart = s.heapStart;
+  let segmentIndex = 0;
+  let expectedStart = segments[0]?.start ?? 0;
   let prev: Addr = 0;
   let prevFree = false;
   let steps = 0;
@@ -28,6 +30,12 @@ export function checkHeap(heap: Heap): HeapProblem[] {
     if (++steps > limit) {
       report("cycle", block, `the heap list has more blocks than fit in the heap (cycle?)`);
       break;
+    }
+    let crossed = false;
+    while (block !== expectedStart && segmentIndex + 1 < segments.length && expectedStart === segments[segmentIndex]!.end) {
+      segmentIndex += 1;
+      expectedStart = segments[segmentIndex]!.start;
+      crossed = true;
     }
     if (block % ALIGN !== 0) report("alignment", block, `block ${hex(block)} is not ${ALIGN}-byte aligned`);
     if (block !== expectedStart) {
@@ -41,12 +49,13 @@ export function checkHeap(heap: Heap): HeapProblem[] {
     if (readPrev(m, block) !== prev) report("link", block, `block ${hex(block)}: prev is ${hex(readPrev(m, block))}, expected ${hex(prev)}`);
     const sizeBytes = readSize(m, block);
     const status = readStatus(m, block);
+    const segmentEnd = segments[segmentIndex]?.end ?? s.breakAddr;
     if (sizeBytes % ALIGN !== 0) report("alignment", block, `block ${hex(block)}: size ${sizeBytes} is not a multiple of ${ALIGN}`);
-    if (blockEnd(block, sizeBytes) > s.breakAddr) report("out-of-heap", block, `block ${hex(block)} (${sizeBytes} bytes) runs past the break ${hex(s.breakAddr)}`);
+    if (blockEnd(block, sizeBytes) > segmentEnd) report("out-of-heap", block, `block ${hex(block)} (${sizeBytes} bytes) runs past its segment's end ${hex(segmentEnd)}`);
     if (status === BlockStatus.Free) {
       recount.bytesFree += sizeBytes;
       recount.freeBlocks += 1;
-      if (prevFree && (s.coalescingImmediate || !s.mayHaveAdjacentFree)) {
+      if (prevFree && !crossed && (s.coalescingImmediate || !s.mayHaveAdjacentFree)) {
         report("adjacent-free", block, `free block ${hex(block)} follows another free block after coalescing`);
       }
     } else if (status === BlockStatus.Alloc) {
@@ -60,8 +69,12 @@ export function checkHeap(heap: Heap): HeapProblem[] {
     expectedStart = blockEnd(block, sizeBytes);
   }
   if (prev !== s.heapTail) report("link", s.heapTail, `the heap list ends at ${hex(prev)} but the tail is ${hex(s.heapTail)}`);
-  if (s.heapHead !== 0 && expectedStart !== s.breakAddr) {
-    report("gap", prev, `the last block ends at ${hex(expectedStart)} but the break is at ${hex(s.breakAddr)}`);
+  const lastWithBlocks = segments[segmentIndex];
+  if (s.heapHead !== 0 && lastWithBlocks !== undefined && expectedStart !== lastWithBlocks.end) {
+    report("gap", prev, `the last block ends at ${hex(expectedStart)} but its segment ends at ${hex(lastWithBlocks.end)}`);
+  }
+  for (const later of segments.slice(segmentIndex + 1)) {
+    if (later.end > later.start) report("gap", 0, `segment [${hex(later.start)}, ${hex(later.end)}) holds no blocks`);
   }
 
   // --- mapped blocks ---
@@ -92,7 +105,8 @@ export function checkHeap(heap: Heap): HeapProblem[] {
   for (const key of Object.keys(recount) as (keyof typeof recount)[]) {
     if (c[key] !== recount[key]) report("stats", 0, `stats.${key} is ${c[key]} but a recount gives ${recount[key]}`);
   }
-  if (c.heapBytes !== s.breakAddr - s.heapStart) report("stats", 0, `stats.heapBytes is ${c.heapBytes} but the heap spans ${s.breakAddr - s.heapStart} bytes`);
+  const spanned = segments.reduce((sum, segment) => sum + (segment.end - segment.base), 0);
+  if (c.heapBytes !== spanned) report("stats", 0, `stats.heapBytes is ${c.heapBytes} but the heap's segments span ${spanned} bytes`);
   return problems;
 }
 

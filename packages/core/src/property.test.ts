@@ -10,7 +10,7 @@ const SEED = 20_261_126;
 describe.each([testPolicy, immediateTestPolicy])("random programs with $name", (policy) => {
   it("keep the heap valid, payloads disjoint and contents intact after every step", () => {
     fc.assert(
-      fc.property(heapOpsArbitrary(), (ops) => {
+      fc.property(heapOpsArbitrary({ minOps: 20 }), (ops) => {
         const heap = createHeap({ backend: createSimBackend(), policy, checkLevel: 2 });
         const outcome = runCheckedProgram(heap, ops);
         expect(outcome.problem).toBeUndefined();

@@ -56,7 +56,7 @@ describe("bestFit", () => {
 
   it("keeps the heap valid on random programs", () => {
     fc.assert(
-      fc.property(heapOpsArbitrary(), (ops) => {
+      fc.property(heapOpsArbitrary({ minOps: 20 }), (ops) => {
         const h = createHeap({ backend: createSimBackend(), policy: bestFit, checkLevel: 2 });
         expect(runCheckedProgram(h, ops).problem).toBeUndefined();
         expect(walkBlocks(h).filter((b) => b.status !== "free")).toEqual([]);

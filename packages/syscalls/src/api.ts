@@ -101,6 +101,13 @@ export interface SyscallBackend {
    * mapped is not an error (as on Linux). Any view of the range becomes invalid.
    */
   munmap(addr: Addr, lengthBytes: number): SysResult<0>;
+  /**
+   * Optional and untraced: the break as it stands now, learned without a syscall (glibc's `sbrk(0)`).
+   * A backend whose break can be moved by someone else in the process (libc's own malloc) implements
+   * it, and the allocator checks it before each extension: when the break is no longer where the
+   * allocator left it, the allocator starts a new heap segment there instead of assuming contiguity.
+   */
+  peekBreak?(): Addr;
   /** Where syscall events go; `undefined` turns reporting off. Set and cleared by tracers. */
   observer: SyscallObserver | undefined;
 }

@@ -165,7 +165,7 @@ export class HeapImpl implements Heap {
   private allocateOnHeap(alignedBytes: number): Addr {
     const s = this.state;
     if (s.heapHead === 0) {
-      const start = s.sbrk(this.preallocBytes);
+      const start = s.grow(this.preallocBytes);
       if (start === -1) return 0;
       s.appendHeapBlock(start, this.preallocBytes - HEADER_BYTES, BlockStatus.Free);
     }
@@ -181,12 +181,14 @@ export class HeapImpl implements Heap {
     const tail = s.heapTail;
     if (readStatus(s.memory, tail) === BlockStatus.Free) {
       const tailBytes = readSize(s.memory, tail);
-      if (s.sbrk(alignedBytes - tailBytes) === -1) return 0;
-      s.growTail(tail, tailBytes, alignedBytes - tailBytes);
-      s.allocateFree(tail, alignedBytes);
-      return tail;
+      const outcome = s.extendTail(tail, tailBytes, alignedBytes - tailBytes);
+      if (outcome === "failed") return 0;
+      if (outcome === "extended") {
+        s.allocateFree(tail, alignedBytes);
+        return tail;
+      }
     }
-    const start = s.sbrk(alignedBytes + HEADER_BYTES);
+    const start = s.grow(alignedBytes + HEADER_BYTES);
     if (start === -1) return 0;
     s.appendHeapBlock(start, alignedBytes, BlockStatus.Alloc);
     return start;
@@ -205,7 +207,7 @@ export class HeapImpl implements Heap {
     }
     if (block !== s.heapTail) {
       let next = readNext(s.memory, block);
-      while (currentBytes < alignedBytes && next !== 0 && readStatus(s.memory, next) === BlockStatus.Free) {
+      while (currentBytes < alignedBytes && next !== 0 && readStatus(s.memory, next) === BlockStatus.Free && s.touches(block, next)) {
         currentBytes = s.absorbNext(block, currentBytes);
         next = readNext(s.memory, block);
       }
@@ -215,9 +217,9 @@ export class HeapImpl implements Heap {
       }
     }
     if (block === s.heapTail) {
-      if (s.sbrk(alignedBytes - currentBytes) === -1) return 0;
-      s.growTail(block, currentBytes, alignedBytes - currentBytes);
-      return payloadOf(block);
+      const outcome = s.extendTail(block, currentBytes, alignedBytes - currentBytes);
+      if (outcome === "failed") return 0;
+      if (outcome === "extended") return payloadOf(block);
     }
     return this.move(block, sizeBytes);
   }

@@ -14,6 +14,7 @@ import {
   type FreeRemoveReason,
   type HeapStats,
 } from "../api.js";
+import { HeapBreak } from "./heap-break.js";
 import {
   blockEnd,
   readNext,
@@ -48,11 +49,8 @@ export class HeapState implements BlockView {
   /** Header addresses of live mapped blocks, to recognise their pointers in O(1). */
   readonly mappedBlocks = new Set<Addr>();
 
-  /** The break as this heap last saw it; valid once `breakKnown`. */
-  breakAddr: Addr = 0;
-  breakKnown = false;
-  /** The first `brk(0)` answer; 0 before the heap was used. */
-  heapStart: Addr = 0;
+  /** The program break and the heap segments grown under it. */
+  readonly heapBreak: HeapBreak;
 
   /** True when the policy merges free blocks as soon as they appear. */
   coalescingImmediate = false;
@@ -78,6 +76,33 @@ export class HeapState implements BlockView {
     this.backend = backend;
     this.memory = backend.memory;
     this.checkLevel = checkLevel;
+    this.heapBreak = new HeapBreak(backend, {
+      countBrk: () => {
+        this.counters.brk += 1;
+      },
+      fail: (errno) => this.fail(errno),
+    });
+  }
+
+  /** The address the first `brk(0)` returned; 0 before the heap was used. */
+  get heapStart(): Addr {
+    return this.heapBreak.heapStart;
+  }
+
+  /** The break as this heap last set or saw it. */
+  get breakAddr(): Addr {
+    return this.heapBreak.breakAddr;
+  }
+
+  /** True when `next` starts right where `block` ends (false across a segment boundary). */
+  touches(block: Addr, next: Addr): boolean {
+    return next !== 0 && blockEnd(block, readSize(this.memory, block)) === next;
+  }
+
+  /** True when `block` is free and its successor is a free block right after it. */
+  private hasFreeNeighbourAfter(block: Addr): boolean {
+    const next = readNext(this.memory, block);
+    return next !== 0 && readStatus(this.memory, next) === BlockStatus.Free && this.touches(block, next);
   }
 
   // --- BlockView ---
@@ -112,11 +137,8 @@ export class HeapState implements BlockView {
     this.counters.freeBlocks += 1;
     this.strategy.insertFree(block, sizeBytes, reason);
     if ((reason === "freed" || reason === "split") && !this.mayHaveAdjacentFree) {
-      const m = this.memory;
-      const prev = readPrev(m, block);
-      const next = readNext(m, block);
-      const prevFree = prev !== 0 && readStatus(m, prev) === BlockStatus.Free;
-      this.mayHaveAdjacentFree = prevFree || (next !== 0 && readStatus(m, next) === BlockStatus.Free);
+      const prev = readPrev(this.memory, block);
+      this.mayHaveAdjacentFree = this.hasFreeNeighbourAfter(block) || (prev !== 0 && readStatus(this.memory, prev) === BlockStatus.Free && this.touches(prev, block));
     }
   }
 
@@ -210,15 +232,11 @@ export class HeapState implements BlockView {
     const m = this.memory;
     let block = this.heapHead;
     while (block !== 0) {
-      let next = readNext(m, block);
       if (readStatus(m, block) === BlockStatus.Free) {
         let sizeBytes = readSize(m, block);
-        while (next !== 0 && readStatus(m, next) === BlockStatus.Free) {
-          sizeBytes = this.absorbNext(block, sizeBytes);
-          next = readNext(m, block);
-        }
+        while (this.hasFreeNeighbourAfter(block)) sizeBytes = this.absorbNext(block, sizeBytes);
       }
-      block = next;
+      block = readNext(m, block);
     }
     this.mayHaveAdjacentFree = false;
   }
@@ -227,13 +245,9 @@ export class HeapState implements BlockView {
   coalesceAround(block: Addr): Addr {
     const m = this.memory;
     let sizeBytes = readSize(m, block);
-    let next = readNext(m, block);
-    while (next !== 0 && readStatus(m, next) === BlockStatus.Free) {
-      sizeBytes = this.absorbNext(block, sizeBytes);
-      next = readNext(m, block);
-    }
+    while (this.hasFreeNeighbourAfter(block)) sizeBytes = this.absorbNext(block, sizeBytes);
     let prev = readPrev(m, block);
-    while (prev !== 0 && readStatus(m, prev) === BlockStatus.Free) {
+    while (prev !== 0 && readStatus(m, prev) === BlockStatus.Free && this.touches(prev, block)) {
       this.absorbNext(prev, readSize(m, prev));
       block = prev;
       prev = readPrev(m, block);
@@ -241,8 +255,8 @@ export class HeapState implements BlockView {
     return block;
   }
 
-  /** Grows the last heap block (which ends at the break) by `extraBytes`; the caller moved the break. */
-  growTail(block: Addr, sizeBytes: number, extraBytes: number): void {
+  /** Records that the last heap block grew by `extraBytes` (the break already moved). */
+  private growTail(block: Addr, sizeBytes: number, extraBytes: number): void {
     writeSize(this.memory, block, sizeBytes + extraBytes);
     if (readStatus(this.memory, block) === BlockStatus.Free) {
       this.counters.bytesFree += extraBytes;
@@ -256,27 +270,24 @@ export class HeapState implements BlockView {
   // --- the OS ---
 
   /**
-   * glibc-style `sbrk(incrementBytes)`: the first call learns the break with `brk(0)`, later calls
-   * trust the break this heap last set. Returns the old break, or -1 with `errno` set.
+   * Moves the break up by `incrementBytes` for a new block (glibc-style sbrk; see HeapBreak). Returns
+   * where the new bytes start, or -1 with `errno` set.
    */
-  sbrk(incrementBytes: number): number {
-    if (!this.breakKnown) {
-      this.counters.brk += 1;
-      const query = this.backend.brk(0);
-      if (!query.ok) return this.fail(query.errno);
-      this.breakAddr = query.value;
-      this.heapStart = query.value;
-      this.breakKnown = true;
-    }
-    const oldBreak = this.breakAddr;
-    const wanted = oldBreak + incrementBytes;
-    this.counters.brk += 1;
-    const moved = this.backend.brk(wanted);
-    if (!moved.ok) return this.fail(moved.errno);
-    if (moved.value !== wanted) return this.fail("ENOMEM");
-    this.breakAddr = wanted;
-    this.counters.heapBytes += incrementBytes;
-    return oldBreak;
+  grow(incrementBytes: number): Addr {
+    const start = this.heapBreak.grow(incrementBytes);
+    this.counters.heapBytes = this.heapBreak.grownBytes;
+    return start;
+  }
+
+  /**
+   * Grows the last heap block (payload `sizeBytes`) in place by `extraBytes`, moving the break, when
+   * the block still ends at the break. See {@link HeapBreak.extend} for the answers.
+   */
+  extendTail(block: Addr, sizeBytes: number, extraBytes: number): "extended" | "moved" | "failed" {
+    const outcome = this.heapBreak.extend(blockEnd(block, sizeBytes), extraBytes);
+    this.counters.heapBytes = this.heapBreak.grownBytes;
+    if (outcome === "extended") this.growTail(block, sizeBytes, extraBytes);
+    return outcome;
   }
 
   /** Maps a new block with a payload of `sizeBytes`; returns its header address, or 0 with `errno` set. */

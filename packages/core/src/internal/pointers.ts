@@ -21,7 +21,7 @@ export function findBlockOfPointer(s: HeapState, ptr: Addr): Addr {
   if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || readNext(m, prev) !== block) return 0;
   if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || readPrev(m, next) !== block) return 0;
   const end = blockEnd(block, readSize(m, block));
-  return end === (next === 0 ? s.breakAddr : next) ? block : 0;
+  return end === next || s.heapBreak.isSegmentEnd(end) ? block : 0;
 }
 
 const isHeapHeader = (s: HeapState, addr: Addr): boolean =>

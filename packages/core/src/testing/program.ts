@@ -16,10 +16,14 @@ export type HeapOp =
 
 /** Options of {@link heapOpsArbitrary}. */
 export interface HeapOpsOptions {
+  /** Shortest program; default 0. */
+  minOps?: number;
   /** Longest program; default 80. */
   maxOps?: number;
   /** Include requests big enough to be mapped (≥ 128 KiB); default true. */
   mapped?: boolean;
+  /** Request sizes to draw from instead of {@link sizeArbitrary}. */
+  sizes?: fc.Arbitrary<number>;
 }
 
 /** Request sizes that exercise small blocks, page- and mmap-threshold edges, and big mappings. */
@@ -36,7 +40,7 @@ export function sizeArbitrary(mapped = true): fc.Arbitrary<number> {
 
 /** Random programs of malloc, calloc, realloc and free over live allocations. */
 export function heapOpsArbitrary(options: HeapOpsOptions = {}): fc.Arbitrary<HeapOp[]> {
-  const size = sizeArbitrary(options.mapped ?? true);
+  const size = options.sizes ?? sizeArbitrary(options.mapped ?? true);
   const target = fc.nat({ max: 1000 });
   const op: fc.Arbitrary<HeapOp> = fc.oneof(
     { weight: 4, arbitrary: size.map((sizeBytes) => ({ op: "malloc" as const, sizeBytes })) },
@@ -49,7 +53,7 @@ export function heapOpsArbitrary(options: HeapOpsOptions = {}): fc.Arbitrary<Hea
     { weight: 2, arbitrary: fc.tuple(fc.integer({ min: -1, max: 1000 }), size).map(([t, sizeBytes]) => ({ op: "realloc" as const, target: t, sizeBytes })) },
     { weight: 4, arbitrary: target.map((t) => ({ op: "free" as const, target: t })) },
   );
-  return fc.array(op, { maxLength: options.maxOps ?? 80 });
+  return fc.array(op, { minLength: options.minOps ?? 0, maxLength: options.maxOps ?? 80 });
 }
 
 /** What {@link runCheckedProgram} found. */
