@@ -169,7 +169,7 @@ export class HeapImpl implements Heap {
       if (start === -1) return 0;
       s.appendHeapBlock(start, this.preallocBytes - HEADER_BYTES, BlockStatus.Free);
     }
-    if (this.coalescing === "deferred" && s.mayHaveAdjacentFree) s.coalesceAll();
+    if (s.mayHaveAdjacentFree) s.coalescePending();
     const fit = s.strategy.findFit(alignedBytes);
     if (fit !== 0) {
       const fitBytes = readSize(s.memory, fit);

@@ -55,7 +55,11 @@ export class HeapState implements BlockView {
   /** True when the policy merges free blocks as soon as they appear. */
   coalescingImmediate = false;
   /** Deferred coalescing: true when adjacent free blocks may exist. */
-  mayHaveAdjacentFree = false;
+  get mayHaveAdjacentFree(): boolean {
+    return this.pendingMerges.length > 0;
+  }
+  /** Free blocks that gained a free neighbour since the last coalescing pass (some may be stale). */
+  private readonly pendingMerges: Addr[] = [];
   errno: Errno | undefined = undefined;
 
   readonly counters: Counters = {
@@ -136,9 +140,10 @@ export class HeapState implements BlockView {
     this.counters.bytesFree += sizeBytes;
     this.counters.freeBlocks += 1;
     this.strategy.insertFree(block, sizeBytes, reason);
-    if ((reason === "freed" || reason === "split") && !this.mayHaveAdjacentFree) {
+    if ((reason === "freed" || reason === "split") && !this.coalescingImmediate) {
       const prev = readPrev(this.memory, block);
-      this.mayHaveAdjacentFree = this.hasFreeNeighbourAfter(block) || (prev !== 0 && readStatus(this.memory, prev) === BlockStatus.Free && this.touches(prev, block));
+      const prevTouches = prev !== 0 && readStatus(this.memory, prev) === BlockStatus.Free && this.touches(prev, block);
+      if (prevTouches || this.hasFreeNeighbourAfter(block)) this.pendingMerges.push(block);
     }
   }
 
@@ -227,18 +232,33 @@ export class HeapState implements BlockView {
     return merged;
   }
 
-  /** Merges every run of adjacent free heap blocks (the deferred coalescing pass). */
-  coalesceAll(): void {
+  /**
+   * The deferred coalescing pass: merges every run of touching free heap blocks into its first block.
+   * Only runs that gained a member since the last pass can need it, so only those are visited; the
+   * result is the same as a walk over the whole list.
+   */
+  coalescePending(): void {
     const m = this.memory;
-    let block = this.heapHead;
-    while (block !== 0) {
-      if (readStatus(m, block) === BlockStatus.Free) {
-        let sizeBytes = readSize(m, block);
-        while (this.hasFreeNeighbourAfter(block)) sizeBytes = this.absorbNext(block, sizeBytes);
+    for (const pending of this.pendingMerges) {
+      if (!this.isLiveFreeBlock(pending)) continue;
+      let first = pending;
+      for (let prev = readPrev(m, first); prev !== 0 && readStatus(m, prev) === BlockStatus.Free && this.touches(prev, first); prev = readPrev(m, first)) {
+        first = prev;
       }
-      block = readNext(m, block);
+      let sizeBytes = readSize(m, first);
+      while (this.hasFreeNeighbourAfter(first)) sizeBytes = this.absorbNext(first, sizeBytes);
     }
-    this.mayHaveAdjacentFree = false;
+    this.pendingMerges.length = 0;
+  }
+
+  /** True when `block` is still a free block of the list (not merged away since it was noted). */
+  private isLiveFreeBlock(block: Addr): boolean {
+    const m = this.memory;
+    if (readStatus(m, block) !== BlockStatus.Free) return false;
+    const prev = readPrev(m, block);
+    const next = readNext(m, block);
+    const prevOk = prev === 0 ? this.heapHead === block : readNext(m, prev) === block;
+    return prevOk && (next === 0 ? this.heapTail === block : readPrev(m, next) === block);
   }
 
   /** Merges the free `block` with free neighbours on both sides; returns the surviving block. */
