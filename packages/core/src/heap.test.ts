@@ -204,3 +204,16 @@ describe("stats", () => {
     });
   });
 });
+
+describe("deferred coalescing", () => {
+  it("forgets a pending free block that realloc absorbed (regression: the pass read a stale header)", () => {
+    const a = heap.malloc(432);
+    const b = heap.calloc(1, 17);
+    heap.free(b);
+    const grown = heap.realloc(a, 441);
+    expect(grown).toBe(a);
+    heap.free(grown);
+    expect(heap.malloc(1)).toBe(a);
+    expect(checkHeap(heap)).toEqual([]);
+  });
+});

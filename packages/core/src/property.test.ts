@@ -20,6 +20,18 @@ describe.each([testPolicy, immediateTestPolicy])("random programs with $name", (
   });
 });
 
+describe.each([testPolicy, immediateTestPolicy])("random programs with zero-filled payloads and $name", (policy) => {
+  it("keep the heap valid", () => {
+    fc.assert(
+      fc.property(heapOpsArbitrary({ minOps: 20 }), (ops) => {
+        const heap = createHeap({ backend: createSimBackend(), policy, checkLevel: 2 });
+        expect(runCheckedProgram(heap, ops, { zeroFill: true }).problem).toBeUndefined();
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+});
+
 describe("the program model", () => {
   it("catches a heap that hands out overlapping payloads", () => {
     const heap = createHeap({ backend: createSimBackend(), policy: testPolicy });

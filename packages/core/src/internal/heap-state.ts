@@ -56,10 +56,14 @@ export class HeapState implements BlockView {
   coalescingImmediate = false;
   /** Deferred coalescing: true when adjacent free blocks may exist. */
   get mayHaveAdjacentFree(): boolean {
-    return this.pendingMerges.length > 0;
+    return this.pendingMerges.size > 0;
   }
-  /** Free blocks that gained a free neighbour since the last coalescing pass (some may be stale). */
-  private readonly pendingMerges: Addr[] = [];
+  /**
+   * Free blocks that gained a touching free neighbour since the last coalescing pass. A block leaves
+   * the set as soon as it stops being a free block (allocated, or merged into another), so every
+   * member is a live free block: the pass never reads a stale header.
+   */
+  private readonly pendingMerges = new Set<Addr>();
   errno: Errno | undefined = undefined;
 
   readonly counters: Counters = {
@@ -143,12 +147,13 @@ export class HeapState implements BlockView {
     if ((reason === "freed" || reason === "split") && !this.coalescingImmediate) {
       const prev = readPrev(this.memory, block);
       const prevTouches = prev !== 0 && readStatus(this.memory, prev) === BlockStatus.Free && this.touches(prev, block);
-      if (prevTouches || this.hasFreeNeighbourAfter(block)) this.pendingMerges.push(block);
+      if (prevTouches || this.hasFreeNeighbourAfter(block)) this.pendingMerges.add(block);
     }
   }
 
   /** Takes `block` out of the free set (its status is left to the caller). */
   removeFree(block: Addr, sizeBytes: number, reason: FreeRemoveReason): void {
+    if (reason !== "resized") this.pendingMerges.delete(block);
     this.counters.bytesFree -= sizeBytes;
     this.counters.freeBlocks -= 1;
     this.strategy.removeFree(block, sizeBytes, reason);
@@ -240,7 +245,6 @@ export class HeapState implements BlockView {
   coalescePending(): void {
     const m = this.memory;
     for (const pending of this.pendingMerges) {
-      if (!this.isLiveFreeBlock(pending)) continue;
       let first = pending;
       for (let prev = readPrev(m, first); prev !== 0 && readStatus(m, prev) === BlockStatus.Free && this.touches(prev, first); prev = readPrev(m, first)) {
         first = prev;
@@ -248,17 +252,7 @@ export class HeapState implements BlockView {
       let sizeBytes = readSize(m, first);
       while (this.hasFreeNeighbourAfter(first)) sizeBytes = this.absorbNext(first, sizeBytes);
     }
-    this.pendingMerges.length = 0;
-  }
-
-  /** True when `block` is still a free block of the list (not merged away since it was noted). */
-  private isLiveFreeBlock(block: Addr): boolean {
-    const m = this.memory;
-    if (readStatus(m, block) !== BlockStatus.Free) return false;
-    const prev = readPrev(m, block);
-    const next = readNext(m, block);
-    const prevOk = prev === 0 ? this.heapHead === block : readNext(m, prev) === block;
-    return prevOk && (next === 0 ? this.heapTail === block : readPrev(m, next) === block);
+    this.pendingMerges.clear();
   }
 
   /** Merges the free `block` with free neighbours on both sides; returns the surviving block. */

@@ -72,7 +72,8 @@ interface Live {
   seed: number;
 }
 
-const patternByte = (seed: number, i: number): number => (seed * 131 + i * 31 + 7) & 0xff;
+/** Seed 0 gives all-zero payloads (they look like free headers to a stale read); others vary. */
+const patternByte = (seed: number, i: number): number => (seed === 0 ? 0 : (seed * 131 + i * 31 + 7) & 0xff);
 
 function pattern(seed: number, lengthBytes: number): Uint8Array {
   const bytes = new Uint8Array(lengthBytes);
@@ -90,8 +91,10 @@ function firstMismatch(actual: Uint8Array, seed: number): number {
  * Runs `ops` on `heap` and checks every step against a model. Requests must succeed (the backend
  * must have room); a NULL for a non-zero request is reported as a problem.
  * @param options.freeAll free whatever is live at the end and check the heap again (default true)
+ * @param options.zeroFill fill payloads with zeros instead of a pattern: stale header reads then see
+ *   "free" blocks, which flushes out bugs a varied pattern hides (content checks become weaker)
  */
-export function runCheckedProgram(heap: Heap, ops: readonly HeapOp[], options: { freeAll?: boolean } = {}): ProgramOutcome {
+export function runCheckedProgram(heap: Heap, ops: readonly HeapOp[], options: { freeAll?: boolean; zeroFill?: boolean } = {}): ProgramOutcome {
   const memory = heap.backend.memory;
   const live: Live[] = [];
   let seed = 1;
@@ -102,7 +105,7 @@ export function runCheckedProgram(heap: Heap, ops: readonly HeapOp[], options: {
   };
   const adopt = (ptr: Addr, sizeBytes: number): string | undefined => {
     if (ptr % ALIGN !== 0) return `payload ${hex(ptr)} is not ${ALIGN}-byte aligned`;
-    const block = { ptr, sizeBytes, seed: seed++ };
+    const block = { ptr, sizeBytes, seed: options.zeroFill === true ? 0 : seed++ };
     if (sizeBytes > 0) memory.writeBytes(ptr, pattern(block.seed, sizeBytes));
     live.push(block);
     return undefined;
