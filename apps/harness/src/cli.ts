@@ -7,7 +7,9 @@ import { Command, CommanderError, Option } from "commander";
 import picocolors from "picocolors";
 import { checkRef, loadRefs, UsageError } from "./check.js";
 import type { CheckOptions, CheckResult } from "./check.js";
-import { backendFactory, BACKEND_NAMES, parseCheckLevel, policyByName, policyNames } from "./components.js";
+import { BACKEND_NAMES, parseCheckLevel, policyByName, policyNames, resolveBackend } from "./components.js";
+import { replayIsolated } from "./isolated-replay.js";
+import type { ReplayOutcome } from "./isolated-replay.js";
 import { formatHumanReport, formatJsonLine } from "./report.js";
 import { describeProblems, replayProgram } from "./replay.js";
 
@@ -38,7 +40,7 @@ function readVersion(): string {
 /** Adds `--backend`, `--policy` and `--check` to a command. */
 function withComponentOptions(command: Command): Command {
   return command
-    .option("--backend <name>", `syscall backend (${BACKEND_NAMES.join(", ")}; native is coming)`, "sim")
+    .option("--backend <name>", `syscall backend: ${BACKEND_NAMES.join(" or ")} (native runs each program in its own process on real brk/mmap/munmap)`, "sim")
     .option("--policy <name>", `fit policy (${policyNames().join(", ")})`, "best-fit")
     .addOption(
       new Option("--check <level>", "self-checking: 0 release, 1 O(1) asserts, 2 full heap check after every call")
@@ -47,12 +49,13 @@ function withComponentOptions(command: Command): Command {
     );
 }
 
-function componentsFrom(flags: ComponentFlags): Required<Pick<CheckOptions, "createBackend" | "policy" | "checkLevel">> {
-  return {
-    createBackend: backendFactory(flags.backend),
-    policy: policyByName(flags.policy),
-    checkLevel: parseCheckLevel(flags.check),
-  };
+async function componentsFrom(flags: ComponentFlags): Promise<CheckOptions> {
+  const backend = await resolveBackend(flags.backend);
+  const policy = policyByName(flags.policy);
+  const checkLevel = parseCheckLevel(flags.check);
+  if (!backend.isolate) return { policy, checkLevel, createBackend: () => backend.create() };
+  const env = backend.childEnvironment?.(process.env) ?? process.env;
+  return { policy, checkLevel, isolated: { backend: backend.name, policy: policy.name, checkLevel, env } };
 }
 
 /** A one-line progress indicator on a TTY stderr; a no-op elsewhere. */
@@ -69,8 +72,8 @@ function progressLine(total: number): { update(index: number, name: string): voi
   };
 }
 
-function runCheck(paths: string[], flags: CheckFlags): number {
-  const options = { ...componentsFrom(flags), strict: flags.strict === true };
+async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
+  const options = { ...(await componentsFrom(flags)), strict: flags.strict === true };
   const refs = loadRefs(paths);
   const progress = progressLine(refs.length);
   const results: CheckResult[] = [];
@@ -88,11 +91,14 @@ function runCheck(paths: string[], flags: CheckFlags): number {
   return results.every((result) => result.passed) ? EXIT_OK : EXIT_FAILED;
 }
 
-function runReplay(file: string, flags: ComponentFlags): number {
-  const { createBackend, policy, checkLevel } = componentsFrom(flags);
+async function runReplay(file: string, flags: ComponentFlags): Promise<number> {
+  const { createBackend, isolated, policy, checkLevel } = await componentsFrom(flags);
   const [ref] = loadRefs([file]);
   if (ref === undefined) throw new UsageError(`${file} holds no reference trace`);
-  const result = replayProgram(ref.program, { backend: createBackend(), policy, checkLevel });
+  const result: ReplayOutcome =
+    isolated !== undefined
+      ? replayIsolated(ref.path, isolated)
+      : replayProgram(ref.program, { ...(createBackend === undefined ? {} : { backend: createBackend() }), policy, checkLevel });
   process.stdout.write(result.text);
   for (const line of describeProblems(result)) process.stderr.write(`osmem: ${line}\n`);
   for (const leak of result.leaks) {
@@ -134,14 +140,14 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--strict", "a test that leaks blocks fails")
     .option("--no-color", "never color the output (NO_COLOR and non-TTY output also turn colors off)")
     .addHelpText("after", CHECK_EXAMPLES)
-    .action((paths: string[], flags: CheckFlags) => setExitCode(runCheck(paths, flags)));
+    .action(async (paths: string[], flags: CheckFlags) => setExitCode(await runCheck(paths, flags)));
 
   withComponentOptions(
     program.command("replay").description("print the trace this allocator produces for a reference program"),
   )
     .argument("<file>", "a .ref file")
     .addHelpText("after", REPLAY_EXAMPLES)
-    .action((file: string, flags: ComponentFlags) => setExitCode(runReplay(file, flags)));
+    .action(async (file: string, flags: ComponentFlags) => setExitCode(await runReplay(file, flags)));
   return program;
 }
 

@@ -8,16 +8,44 @@ import type { SyscallBackend } from "@osmem/syscalls";
 import { UsageError } from "./check.js";
 
 /** The backends `--backend` accepts. */
-export const BACKEND_NAMES: readonly string[] = ["sim"];
+export const BACKEND_NAMES: readonly string[] = ["sim", "native"];
+
+/** A backend chosen by name: how to make a fresh one, and whether each program needs its own process. */
+export interface BackendChoice {
+  readonly name: string;
+  /** Makes a fresh backend. */
+  create(): SyscallBackend;
+  /** True when the backend is the real process's memory: replay each program in a child process. */
+  readonly isolate: boolean;
+  /** The environment such a child process should run with. */
+  childEnvironment?(base: Readonly<Record<string, string | undefined>>): Record<string, string | undefined>;
+  /** Marks a point in an strace log (a harmless failing write), where the backend can. */
+  mark?(label: string): void;
+}
 
 /**
- * A factory of fresh backends for the backend named `name`.
- * @throws UsageError for `native` (not available yet) and unknown names.
+ * The backend named `name`. `native` is loaded on demand, since it is an optional piece.
+ * @throws UsageError for an unknown name, or when the native backend cannot load here (one line saying why).
  */
-export function backendFactory(name: string): () => SyscallBackend {
-  if (name === "sim") return () => createSimBackend();
-  if (name === "native") throw new UsageError("the native backend is not available yet; use --backend sim");
-  throw new UsageError(`unknown backend "${name}" (available: ${BACKEND_NAMES.join(", ")})`);
+export async function resolveBackend(name: string): Promise<BackendChoice> {
+  if (name === "sim") return { name, create: () => createSimBackend(), isolate: false };
+  if (name !== "native") throw new UsageError(`unknown backend "${name}" (available: ${BACKEND_NAMES.join(", ")})`);
+  let native: typeof import("@osmem/backend-native");
+  try {
+    native = await import("@osmem/backend-native");
+  } catch (error) {
+    throw new UsageError(`the native backend is not installed here (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+  }
+  if (!native.isNativeBackendAvailable()) {
+    throw new UsageError(`the native backend is not available here: ${native.nativeBackendUnavailableReason() ?? "unknown reason"}`);
+  }
+  return {
+    name,
+    create: () => native.createNativeBackend(),
+    isolate: true,
+    childEnvironment: (base) => native.calmBreakEnvironment(base),
+    mark: (label) => native.traceMarker(label),
+  };
 }
 
 /** The names `--policy` accepts (the keys of `POLICIES`). */

@@ -35,6 +35,9 @@ export {
   refName,
 } from "./check.js";
 export type { CheckOptions, CheckResult, LoadedRef } from "./check.js";
-export { BACKEND_NAMES, backendFactory, parseCheckLevel, policyByName, policyNames } from "./components.js";
+export { BACKEND_NAMES, parseCheckLevel, policyByName, policyNames, resolveBackend } from "./components.js";
+export type { BackendChoice } from "./components.js";
+export { replayIsolated, toOutcome } from "./isolated-replay.js";
+export type { IsolatedReplayOptions, ReplayOutcome } from "./isolated-replay.js";
 export { MAX_DIFF_LINES, colorDiff, formatFailure, formatHumanReport, formatJsonLine, formatTableLine, totalPoints } from "./report.js";
 export type { Colors } from "./report.js";

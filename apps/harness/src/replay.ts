@@ -77,6 +77,8 @@ export interface ReplayResult {
   readonly violations: readonly Violation[];
   /** Empty when the replay stopped early. */
   readonly leaks: readonly Leak[];
+  /** The heap's segment count at the end (more than 1: someone else moved the break during the run). */
+  readonly segments?: number;
   readonly failure?: ReplayFailure;
 }
 
@@ -193,7 +195,7 @@ export function replayProgram(program: RefProgram, options: ReplayOptions = {}):
   const leaks = blocks.flatMap((block): Leak[] =>
     block.status === "free" ? [] : [{ addr: namer.name(block.payloadAddr), sizeBytes: block.sizeBytes, status: block.status }],
   );
-  return finish(undefined, leaks);
+  return { ...finish(undefined, leaks), segments: heap.stats().segments };
 }
 
 /** `checkHeap` may itself trip over a corrupt heap; that is a problem too, not a crash. */
@@ -244,7 +246,7 @@ function checkAfterCall(tracker: PayloadTracker, op: RefOp, args: readonly numbe
 }
 
 /** The replay's problems as sentences, one per line, each naming the op and its line. */
-export function describeProblems(result: ReplayResult): string[] {
+export function describeProblems(result: Pick<ReplayResult, "violations" | "failure">): string[] {
   const where = (site: OpSite): string =>
     site.opIndex < 0 ? site.call : `op #${site.opIndex} (line ${site.lineNumber}) ${site.call}`;
   const lines = result.violations.map((v) => `${where(v)}: ${v.message}`);

@@ -37,7 +37,9 @@ export function formatTableLine(result: CheckResult, colors: Colors, pointsWidth
     result.leaks.length === 0
       ? ""
       : colors.yellow(`  leaked ${plural(result.leaks.length, "block")} (${plural(leakBytes(result.leaks), "byte")})`);
-  return `${result.name} ${colors.dim(dots)} ${status}  ${points}${leaks}`;
+  const retried =
+    result.retries === undefined ? "" : colors.dim(`  (run ${result.retries + 1} times: the break was moved by someone else)`);
+  return `${result.name} ${colors.dim(dots)} ${status}  ${points}${leaks}${retried}`;
 }
 
 /** Colors a unified diff: removals red, additions green, hunk headers cyan. Truncates long diffs. */
@@ -78,6 +80,6 @@ export function formatHumanReport(results: readonly CheckResult[], colors: Color
 
 /** One result as an NDJSON line (no newline): `name`, `passed`, `points`, `diff`, `leaks`, `error` when set. */
 export function formatJsonLine(result: CheckResult): string {
-  const { name, passed, points, diff, leaks, error } = result;
-  return JSON.stringify(error === undefined ? { name, passed, points, diff, leaks } : { name, passed, points, diff, leaks, error });
+  const { name, passed, points, diff, leaks, error, retries } = result;
+  return JSON.stringify({ name, passed, points, diff, leaks, ...(error === undefined ? {} : { error }), ...(retries === undefined ? {} : { retries }) });
 }

@@ -13,7 +13,11 @@ const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const isBuilt = existsSync(CLI);
 
 function osmem(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return osmemWith({}, ...args);
+}
+
+function osmemWith(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -36,9 +40,8 @@ describe.skipIf(!isBuilt)(isBuilt ? "osmem CLI" : "osmem CLI (skipped: dist/cli.
   });
 
   it.each([
-    [["check", "--backend", "native"], /native backend is not available yet/],
     [["check", "--backend", "qemu"], /unknown backend "qemu"/],
-    [["check", "--policy", "worst-fit"], /unknown policy "worst-fit" \(available: best-fit\)/],
+    [["check", "--policy", "worstest-fit"], /unknown policy "worstest-fit" \(available: best-fit, indexed-best-fit, /],
     [["check", "--check", "3"], /argument '3' is invalid/],
     [["check", "/nonexistent.ref"], /cannot read \/nonexistent.ref/],
     [["replay"], /missing required argument 'file'/],
@@ -82,5 +85,12 @@ describe.skipIf(!isBuilt)(isBuilt ? "osmem CLI" : "osmem CLI (skipped: dist/cli.
     const run = osmem("check", join(BUNDLED_REFS_DIR, "test-malloc-no-preallocate.ref"));
     expect(run.stdout).toMatch(/passed {2}\[ 2\/ 2\]\n\nTotal: 2\/2\n$/);
     expect(run.status).toBe(0);
+  });
+
+  it("exits 2 with a one-line reason when the native backend cannot load", () => {
+    const run = osmemWith({ OSMEM_NATIVE: "off" }, "check", "--backend", "native");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe("osmem: the native backend is not available here: disabled by OSMEM_NATIVE=off in the environment\n");
+    expect(run.stdout).toBe("");
   });
 });

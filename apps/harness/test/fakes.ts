@@ -153,6 +153,7 @@ export function createFakeHeap(options: HeapOptions, sabotage: Sabotage = "none"
     mappedBlocks: 0,
     syscalls: { brk: 0, mmap: 0, munmap: 0 },
     failures: 0,
+    segments: 0,
   });
   const heap: Heap = {
     backend,

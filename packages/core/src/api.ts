@@ -133,6 +133,11 @@ export interface HeapStats {
   syscalls: { brk: number; mmap: number; munmap: number };
   /** Requests that returned NULL because the OS refused memory. */
   failures: number;
+  /**
+   * Heap segments: runs of memory this heap raised the break over. 1 once the heap is in use; more when
+   * someone else moved the break between two growths (see the core README).
+   */
+  segments: number;
 }
 
 /** One violated invariant found by the heap checker. */

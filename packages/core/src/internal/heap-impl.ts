@@ -140,6 +140,7 @@ export class HeapImpl implements Heap {
       mappedBlocks: c.mappedBlocks,
       syscalls: { brk: c.brk, mmap: c.mmap, munmap: c.munmap },
       failures: c.failures,
+      segments: this.state.heapBreak.segments.length,
     };
   }
 

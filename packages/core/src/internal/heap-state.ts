@@ -32,7 +32,7 @@ import {
 export const MIN_SPLIT_REMAINDER = HEADER_BYTES + 8;
 
 /** Mutable counters: the stats' gauges (recounted by the checker) with the syscall counts flattened. */
-export type Counters = Omit<HeapStats, "syscalls"> & HeapStats["syscalls"];
+export type Counters = Omit<HeapStats, "syscalls" | "segments"> & HeapStats["syscalls"];
 
 export class HeapState implements BlockView {
   readonly memory: Memory;
