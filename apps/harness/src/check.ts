@@ -52,9 +52,9 @@ export interface CheckResult {
   /** Violations and the crash, one per line, when there were any. */
   readonly error?: string;
   /**
-   * Isolated runs only: how many times the program was run again because someone else in the child
-   * process moved the break during the run (the heap had to start a new segment, so the trace could
-   * not match). The verdict is always that of a byte-for-byte comparison of the last run.
+   * Isolated runs only: how many times the program was run again because the rest of the child process
+   * disturbed the run (it moved the break, or something mapped above the break kept it from growing),
+   * so the trace could not match. The verdict is always that of a byte-for-byte comparison of the last run.
    */
   readonly retries?: number;
 }
@@ -158,7 +158,7 @@ export function checkRef(ref: LoadedRef, options: CheckOptions = {}): CheckResul
   const { createBackend, isolated, strict = false, ...replayOptions } = options;
   let replay = isolated !== undefined ? replayIsolated(ref.path, isolated) : replayHere(ref, createBackend, replayOptions);
   let retries = 0;
-  while (isolated !== undefined && replay.text !== ref.expected && (replay.segments ?? 1) > 1 && retries < MAX_INTERFERENCE_RETRIES) {
+  while (isolated !== undefined && replay.text !== ref.expected && replay.interference !== undefined && retries < MAX_INTERFERENCE_RETRIES) {
     retries += 1;
     replay = replayIsolated(ref.path, isolated);
   }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `osmem` command line: `check` grades reference programs, `replay` prints the trace one produces.
+// The `osmem` command line: `check` grades reference programs, `replay` prints the trace one produces,
+// `analyze` measures policies on allocation workloads.
 // Parses arguments, wires components and writes to the streams; all the work happens in the library.
 // Exit codes: 0 success, 1 a test or replay failed, 2 usage error (bad option, unreadable file).
 import { readFileSync } from "node:fs";
@@ -11,6 +12,7 @@ import { BACKEND_NAMES, parseCheckLevel, policyByName, policyNames, resolveBacke
 import { replayIsolated } from "./isolated-replay.js";
 import type { ReplayOutcome } from "./isolated-replay.js";
 import { formatHumanReport, formatJsonLine } from "./report.js";
+import { registerAnalyzeCommand } from "./analyze-command.js";
 import { describeProblems, replayProgram } from "./replay.js";
 
 const EXIT_OK = 0;
@@ -126,7 +128,7 @@ Exit status: 0 the program ran cleanly, 1 the replay hit an error, 2 usage error
 /** Builds the `osmem` program; `setExitCode` receives each action's exit code. */
 function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command("osmem")
-    .description("Check the osmem allocator against reference syscall traces.")
+    .description("Check the osmem allocator against reference syscall traces, and analyse allocation workloads.")
     .version(readVersion(), "-V, --version")
     .exitOverride()
     .showHelpAfterError("(add --help for usage)")
@@ -148,6 +150,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .argument("<file>", "a .ref file")
     .addHelpText("after", REPLAY_EXAMPLES)
     .action(async (file: string, flags: ComponentFlags) => setExitCode(await runReplay(file, flags)));
+
+  registerAnalyzeCommand(program, { setExitCode });
   return program;
 }
 
@@ -169,5 +173,11 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_FAILED;
   }
 }
+
+// A closed pipe (`osmem analyze --json | head`) ends the output, not the program with a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT_OK);
+  throw error;
+});
 
 process.exitCode = await main(process.argv);

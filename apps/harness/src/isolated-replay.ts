@@ -11,6 +11,8 @@ import type { Leak, ReplayFailure, ReplayResult, Violation } from "./replay.js";
 export type ReplayOutcome = Pick<ReplayResult, "text" | "violations" | "leaks" | "failure" | "segments"> & {
   /** Every syscall the backend reported, in order (only when asked for with `withEvents`). */
   readonly events?: readonly SyscallEvent[];
+  /** Set when the rest of the child process disturbed the run (see replay-child.ts): a retry may pass. */
+  readonly interference?: string;
 };
 
 /** The child entry point: built next to this file, or in dist/ when this file runs from source (tests). */
@@ -86,6 +88,7 @@ function parseOutcome(line: string): ReplayOutcome | undefined {
     violations: record["violations"] as Violation[],
     leaks: record["leaks"] as Leak[],
     ...(typeof record["segments"] === "number" ? { segments: record["segments"] } : {}),
+    ...(typeof record["interference"] === "string" ? { interference: record["interference"] } : {}),
   };
   const events = Array.isArray(record["events"]) ? { events: record["events"] as SyscallEvent[] } : {};
   return record["failure"] === undefined ? { ...outcome, ...events } : { ...outcome, ...events, failure: record["failure"] as ReplayFailure };

@@ -5,6 +5,7 @@
 import { loadRefs } from "./check.js";
 import { parseCheckLevel, policyByName, resolveBackend } from "./components.js";
 import { replayProgram } from "./replay.js";
+import type { ReplayResult } from "./replay.js";
 import { toOutcome } from "./isolated-replay.js";
 
 async function main(args: readonly string[]): Promise<number> {
@@ -29,8 +30,19 @@ async function main(args: readonly string[]): Promise<number> {
   if (marked) backend.mark?.("osmem:replay:begin");
   const result = replayProgram(ref.program, options);
   if (marked) backend.mark?.("osmem:replay:end");
-  process.stdout.write(`${JSON.stringify(toOutcome(result, flags.get("events") === "1"))}\n`);
+  process.stdout.write(`${JSON.stringify({ ...toOutcome(result, flags.get("events") === "1"), ...interference(result) })}\n`);
   return 0;
+}
+
+/**
+ * What the rest of the process did to this run, if anything: it moved the break between two growths
+ * (the heap needed a second segment), or the kernel refused to grow the break at all (something is
+ * mapped right above it). Either way the trace cannot match the reference, through no fault of ours.
+ */
+function interference(result: ReplayResult): { interference?: string } {
+  if ((result.segments ?? 1) > 1) return { interference: "someone else moved the break during the run" };
+  const refused = result.calls.some((call) => call.events.some((event) => event.kind === "brk" && !event.result.ok));
+  return refused ? { interference: "the kernel refused to move the break (the address space above it is in use)" } : {};
 }
 
 main(process.argv.slice(2)).then(

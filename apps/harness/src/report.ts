@@ -38,7 +38,7 @@ export function formatTableLine(result: CheckResult, colors: Colors, pointsWidth
       ? ""
       : colors.yellow(`  leaked ${plural(result.leaks.length, "block")} (${plural(leakBytes(result.leaks), "byte")})`);
   const retried =
-    result.retries === undefined ? "" : colors.dim(`  (run ${result.retries + 1} times: the break was moved by someone else)`);
+    result.retries === undefined ? "" : colors.dim(`  (run ${result.retries + 1} times: the rest of the process disturbed the break)`);
   return `${result.name} ${colors.dim(dots)} ${status}  ${points}${leaks}${retried}`;
 }
 

@@ -2,7 +2,8 @@
 // simulated and on real memory, so the syscall traces, with addresses taken relative to the heap start
 // and mappings numbered in order, are identical. The one legitimate difference is a break moved by
 // glibc in this process between two growths: the native heap then starts a new segment, its trace
-// shows the jump, and that run is compared only up to it.
+// shows the jump, and that run is compared only up to it. A run in which the kernel refused to move
+// the shared break at all is not compared.
 import { createSimBackend } from "@osmem/backend-sim";
 import { createHeap } from "@osmem/core";
 import { heapOpsArbitrary, runCheckedProgram, type HeapOp } from "@osmem/core/testing";
@@ -38,13 +39,13 @@ function relativeTrace(events: readonly SyscallEvent[]): string[] {
   });
 }
 
-function run(backend: SyscallBackend, ops: readonly HeapOp[]): { trace: string[]; segments: number } {
+function run(backend: SyscallBackend, ops: readonly HeapOp[]): { trace: string[]; segments: number; brkRefused: boolean; problem?: string } {
   const recording = recordSyscalls(backend);
   const heap = createHeap({ backend, policy: bestFit, checkLevel: 2 });
   const outcome = runCheckedProgram(heap, ops);
   recording.stop();
-  expect(outcome.problem).toBeUndefined();
-  return { trace: relativeTrace(recording.events), segments: heap.stats().segments };
+  const brkRefused = recording.events.some((event) => event.kind === "brk" && !event.result.ok);
+  return { trace: relativeTrace(recording.events), segments: heap.stats().segments, brkRefused, ...(outcome.problem === undefined ? {} : { problem: outcome.problem }) };
 }
 
 describe.runIf(unavailable === undefined)(`random programs on sim and native agree${unavailable === undefined ? "" : ` (skipped: ${unavailable})`}`, () => {
@@ -54,9 +55,14 @@ describe.runIf(unavailable === undefined)(`random programs on sim and native agr
     fc.assert(
       fc.property(heapOpsArbitrary({ minOps: 20 }), (ops) => {
         const simulated = run(createSimBackend(), ops);
+        expect(simulated.problem).toBeUndefined();
         const backend = native.createNativeBackend();
         try {
           const real = run(backend, ops);
+          // The kernel may refuse to move a shared break (something of Node's is mapped right above
+          // it): requests then fail with ENOMEM, correctly, and there is nothing to compare.
+          if (real.brkRefused) return;
+          expect(real.problem).toBeUndefined();
           if (real.segments <= 1) {
             expect(real.trace).toEqual(simulated.trace);
             compared += 1;
