@@ -19,7 +19,8 @@ import { ADDRESS_SPACE_END, type FaultSpec, type SimBackend, type SimBackendOpti
 import { FaultPlan } from "./internal/fault-plan.js";
 import { MappingTable } from "./internal/mapping-table.js";
 import { isPageAligned, roundUpToPage } from "./internal/page-math.js";
-import { Region, ensureHeapCapacity, setHeapEnd, tryAllocateBytes } from "./internal/region.js";
+import { BufferPool } from "./internal/buffer-pool.js";
+import { Region, ensureHeapCapacity, setHeapEnd } from "./internal/region.js";
 import { resolveOptions, type ResolvedOptions } from "./internal/resolve-options.js";
 import { SimMemory } from "./internal/sim-memory.js";
 
@@ -51,6 +52,7 @@ class SimBackendImpl implements SimBackend {
   private readonly faults = new FaultPlan();
   private readonly heap: Region;
   private readonly table = new MappingTable();
+  private readonly buffers = new BufferPool();
 
   constructor(private readonly options: ResolvedOptions) {
     this.pageSize = options.pageSize;
@@ -144,7 +146,7 @@ class SimBackendImpl implements SimBackend {
     const floor = roundUpToPage(this.heap.end, this.pageSize);
     const addr = this.table.findGapTopDown(mappedBytes, floor, this.options.mmapBase);
     if (addr === undefined) return sysFail("ENOMEM");
-    const bytes = tryAllocateBytes(mappedBytes);
+    const bytes = this.buffers.take(mappedBytes);
     if (bytes === null) return sysFail("ENOMEM");
     this.table.insert(new Region(addr, addr + mappedBytes, bytes));
     return sysOk(addr);
@@ -155,7 +157,7 @@ class SimBackendImpl implements SimBackend {
     if (!Number.isSafeInteger(lengthBytes) || lengthBytes <= 0) return sysFail("EINVAL");
     const end = addr + roundUpToPage(lengthBytes, this.pageSize);
     if (end > ADDRESS_SPACE_END) return sysFail("EINVAL");
-    this.table.unmap(addr, end);
+    this.table.unmap(addr, end, (region) => this.buffers.give(region.bytes));
     return sysOk(0);
   }
 }

@@ -23,3 +23,16 @@ describe("a break moved by someone else", () => {
     expect(backend.peekBreak()).toBe(backend.initialBreak);
   });
 });
+
+describe("recycled mapping buffers", () => {
+  it("read as zero when a mapping of the same length reuses an unmapped one's bytes", () => {
+    const backend = createSimBackend();
+    const first = backend.mmap(8192);
+    if (!first.ok) throw new Error("mmap failed");
+    backend.memory.fill(first.value, 8192, 0xee);
+    backend.munmap(first.value, 8192);
+    const second = backend.mmap(8192);
+    if (!second.ok) throw new Error("mmap failed");
+    expect([...backend.memory.readBytes(second.value, 8192)].every((b) => b === 0)).toBe(true);
+  });
+});

@@ -61,7 +61,7 @@ export class MappingTable {
   }
 
   /** Removes every mapped byte in `[start, end)`, keeping the rest of each affected mapping. */
-  unmap(start: Addr, end: Addr): void {
+  unmap(start: Addr, end: Addr, onReleased?: (region: Region) => void): void {
     let index = Math.max(0, this.lastIndexStartingAtOrBelow(start));
     while (index < this.regions.length) {
       const region = this.regions[index];
@@ -74,6 +74,7 @@ export class MappingTable {
       if (region.start < start) kept.push(slice(region, region.start, start));
       if (end < region.end) kept.push(slice(region, end, region.end));
       this.regions.splice(index, 1, ...kept);
+      if (kept.length === 0) onReleased?.(region);
       this.mappedBytes -= region.end - region.start;
       for (const piece of kept) this.mappedBytes += piece.end - piece.start;
       index += kept.length;
