@@ -48,6 +48,8 @@ export interface CheckResult {
   readonly points: number;
   /** A unified diff from the expected to the produced trace; `""` when they are identical. */
   readonly diff: string;
+  /** The first line (1-based) where the produced trace departs from the reference; absent when identical. */
+  readonly divergesAtLine?: number;
   readonly leaks: readonly Leak[];
   /** Violations and the crash, one per line, when there were any. */
   readonly error?: string;
@@ -168,8 +170,25 @@ export function checkRef(ref: LoadedRef, options: CheckOptions = {}): CheckResul
     : createTwoFilesPatch(`${ref.program.name}.ref`, `${ref.program.name} (produced)`, ref.expected, replay.text);
   const problems = describeProblems(replay);
   const passed = isIdentical && problems.length === 0 && (!strict || replay.leaks.length === 0);
-  const result = { name: ref.program.name, passed, points: ref.points, diff, leaks: replay.leaks, ...(retries > 0 ? { retries } : {}) };
+  const result = {
+    name: ref.program.name,
+    passed,
+    points: ref.points,
+    diff,
+    ...(isIdentical ? {} : { divergesAtLine: firstDifferingLine(ref.expected, replay.text) }),
+    leaks: replay.leaks,
+    ...(retries > 0 ? { retries } : {}),
+  };
   return problems.length === 0 ? result : { ...result, error: problems.join("\n") };
+}
+
+/** The first 1-based line where `a` and `b` differ (one past the shorter when one is a prefix). */
+export function firstDifferingLine(a: string, b: string): number {
+  const left = a.split("\n");
+  const right = b.split("\n");
+  let line = 0;
+  while (line < left.length && line < right.length && left[line] === right[line]) line += 1;
+  return line + 1;
 }
 
 function replayHere(ref: LoadedRef, createBackend: (() => SyscallBackend) | undefined, options: Omit<ReplayOptions, "backend">): ReplayOutcome {

@@ -39,7 +39,8 @@ export function formatTableLine(result: CheckResult, colors: Colors, pointsWidth
       : colors.yellow(`  leaked ${plural(result.leaks.length, "block")} (${plural(leakBytes(result.leaks), "byte")})`);
   const retried =
     result.retries === undefined ? "" : colors.dim(`  (run ${result.retries + 1} times: the rest of the process disturbed the break)`);
-  return `${result.name} ${colors.dim(dots)} ${status}  ${points}${leaks}${retried}`;
+  const diverges = result.divergesAtLine === undefined ? "" : colors.dim(`  diverges at line ${result.divergesAtLine}`);
+  return `${result.name} ${colors.dim(dots)} ${status}  ${points}${diverges}${leaks}${retried}`;
 }
 
 /** Colors a unified diff: removals red, additions green, hunk headers cyan. Truncates long diffs. */
@@ -80,6 +81,15 @@ export function formatHumanReport(results: readonly CheckResult[], colors: Color
 
 /** One result as an NDJSON line (no newline): `name`, `passed`, `points`, `diff`, `leaks`, `error` when set. */
 export function formatJsonLine(result: CheckResult): string {
-  const { name, passed, points, diff, leaks, error, retries } = result;
-  return JSON.stringify({ name, passed, points, diff, leaks, ...(error === undefined ? {} : { error }), ...(retries === undefined ? {} : { retries }) });
+  const { name, passed, points, diff, divergesAtLine, leaks, error, retries } = result;
+  return JSON.stringify({
+    name,
+    passed,
+    points,
+    diff,
+    ...(divergesAtLine === undefined ? {} : { divergesAtLine }),
+    leaks,
+    ...(error === undefined ? {} : { error }),
+    ...(retries === undefined ? {} : { retries }),
+  });
 }

@@ -81,3 +81,12 @@ describe("checkRef", () => {
     expect(result.error).toMatch(/^op #1 \(line 4\) os_realloc .*the 8 bytes realloc must preserve at HeapStart \+ 0x48 changed/);
   });
 });
+
+describe("firstDifferingLine", () => {
+  it("names the first line that differs, 1-based", async () => {
+    const { firstDifferingLine } = await import("../src/check.js");
+    expect(firstDifferingLine("a\nb\nc\n", "a\nx\nc\n")).toBe(2);
+    expect(firstDifferingLine("a\nb\n", "a\nb\nc\n")).toBe(3);
+    expect(firstDifferingLine("z\n", "a\n")).toBe(1);
+  });
+});

@@ -56,7 +56,7 @@ describe.skipIf(!isBuilt)(isBuilt ? "osmem CLI" : "osmem CLI (skipped: dist/cli.
   it("exits 1 when a test fails, with the diff and the total", () => {
     const run = osmem("check", "--no-color", impossibleRef());
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/^impossible \.+ failed {2}\[ 0\/ 0\]\n/);
+    expect(run.stdout).toMatch(/^impossible \.+ failed {2}\[ 0\/ 0\] {2}diverges at line 1\n/);
     expect(run.stdout).toContain("+os_malloc (['0'])");
     expect(run.stdout).toMatch(/\nTotal: 0\/0\n$/);
   });
@@ -67,10 +67,10 @@ describe.skipIf(!isBuilt)(isBuilt ? "osmem CLI" : "osmem CLI (skipped: dist/cli.
     const objects = run.stdout.trimEnd().split("\n").map((text) => JSON.parse(text) as Record<string, unknown>);
     expect(objects.map((o) => Object.keys(o))).toEqual([
       ["name", "passed", "points", "diff", "leaks"],
-      ["name", "passed", "points", "diff", "leaks"],
+      ["name", "passed", "points", "diff", "divergesAtLine", "leaks"],
     ]);
     expect(objects[0]).toMatchObject({ name: "test-malloc-preallocate", points: 3 });
-    expect(objects[1]).toMatchObject({ name: "impossible", passed: false, points: 0 });
+    expect(objects[1]).toMatchObject({ name: "impossible", passed: false, points: 0, divergesAtLine: 1 });
   });
 
   it("replays a reference into its own text when the allocator conforms", () => {
