@@ -41,3 +41,5 @@ export { replayIsolated, toOutcome } from "./isolated-replay.js";
 export type { IsolatedReplayOptions, ReplayOutcome } from "./isolated-replay.js";
 export { MAX_DIFF_LINES, colorDiff, formatFailure, formatHumanReport, formatJsonLine, formatTableLine, totalPoints } from "./report.js";
 export type { Colors } from "./report.js";
+export { RepOpKind, RepParseError, loadRep, parseRep } from "./analyze/rep-format.js";
+export type { RepTrace, RepHeader } from "./analyze/rep-format.js";

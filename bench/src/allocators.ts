@@ -1,0 +1,118 @@
+// The allocators under test behind one tiny interface, so a single replay loop drives them all:
+// every osmem policy on the simulated backend (no syscall log, check level 0) and @thi.ng/malloc's
+// MemPool over one ArrayBuffer, with its default settings (split and free-block merging on).
+// Adapters only translate C edge cases (realloc(NULL, n), realloc(p, 0)); they never add checks.
+import { createSimBackend } from "@osmem/backend-sim";
+import { createHeap } from "@osmem/core";
+import type { Addr } from "@osmem/syscalls";
+import { POLICIES } from "@osmem/policies";
+import { MemPool } from "@thi.ng/malloc";
+
+/** The name under which @thi.ng/malloc appears in every table. */
+export const THING_NAME = "thi.ng/malloc";
+
+/** malloc/free/realloc on plain numbers; 0 is NULL. One instance is one fresh heap. */
+export interface BenchAllocator {
+  /** A payload address, or 0 when the request cannot be met (or `sizeBytes` is 0). */
+  malloc(sizeBytes: number): number;
+  /** pre: `ptr` was returned by this allocator and is live, and is not 0. */
+  free(ptr: number): void;
+  /** C semantics: `realloc(0, n)` = malloc, `realloc(p, 0)` = free and 0; 0 on failure (p stays live). */
+  realloc(ptr: number, sizeBytes: number): number;
+  /** Bytes the allocator currently holds from its memory source (see BENCHMARKS.md). O(1). */
+  footprintBytes(): number;
+}
+
+/** What an allocator may want to know before a run, to size its memory. */
+export interface RunHints {
+  /** The most requested bytes live at once in the workload. */
+  readonly peakRequestedBytes: number;
+}
+
+/** Makes a fresh {@link BenchAllocator} per run. */
+export interface AllocatorFactory {
+  readonly name: string;
+  create(hints: RunHints): BenchAllocator;
+}
+
+/** An osmem policy (by its `POLICIES` name) on a fresh simulated backend at check level 0. */
+export function osmemFactory(policyName: string): AllocatorFactory {
+  const policy = POLICIES[policyName];
+  if (policy === undefined) throw new RangeError(`unknown osmem policy: ${policyName}`);
+  return {
+    name: policyName,
+    create(): BenchAllocator {
+      const backend = createSimBackend({ record: false });
+      const heap = createHeap({ backend, policy, checkLevel: 0 });
+      // The footprint only changes with a syscall: re-read the stats only after one, as `osmem analyze` does.
+      let syscallSeen = true;
+      let footprint = 0;
+      backend.observer = () => {
+        syscallSeen = true;
+      };
+      return {
+        malloc: (sizeBytes) => heap.malloc(sizeBytes),
+        free: (ptr) => heap.free(ptr as Addr),
+        realloc: (ptr, sizeBytes) => heap.realloc(ptr as Addr, sizeBytes),
+        footprintBytes: () => {
+          if (syscallSeen) {
+            syscallSeen = false;
+            const stats = heap.stats();
+            footprint = stats.heapBytes + stats.mappedBytes;
+          }
+          return footprint;
+        },
+      };
+    },
+  };
+}
+
+/** ArrayBuffers are capped just under 4 GiB: MemPool keeps addresses in u32 fields. */
+const MAX_POOL_BYTES = 2 ** 32 - 2 ** 16;
+const MIN_POOL_BYTES = 64 * 1024 ** 2;
+
+/** Exposes the pool's `top` (the end of the bytes it has ever carved, lowered when the top block is freed). */
+class ObservedPool extends MemPool {
+  get topAddress(): number {
+    return this.top;
+  }
+}
+
+/**
+ * @thi.ng/malloc's MemPool over a buffer of 4 × the workload's peak requested bytes + 64 MiB (at most
+ * ~4 GiB; untouched pages cost nothing). Footprint = the pool's `top`: state header and every block
+ * below it, used or free.
+ */
+export function thingFactory(): AllocatorFactory {
+  return {
+    name: THING_NAME,
+    create(hints: RunHints): BenchAllocator {
+      const wanted = Math.max(MIN_POOL_BYTES, 4 * hints.peakRequestedBytes + MIN_POOL_BYTES);
+      const size = Math.min(MAX_POOL_BYTES, Math.ceil(wanted / 65536) * 65536);
+      const pool = new ObservedPool({ buf: new ArrayBuffer(size) });
+      return {
+        malloc: (sizeBytes) => pool.malloc(sizeBytes),
+        free: (ptr) => {
+          pool.free(ptr);
+        },
+        realloc: (ptr, sizeBytes) => {
+          if (ptr === 0) return pool.malloc(sizeBytes);
+          if (sizeBytes === 0) {
+            pool.free(ptr);
+            return 0;
+          }
+          return pool.realloc(ptr, sizeBytes);
+        },
+        footprintBytes: () => pool.topAddress,
+      };
+    },
+  };
+}
+
+/** Every allocator in table order: the osmem policies as `POLICIES` lists them, then @thi.ng/malloc. */
+export const ALLOCATOR_NAMES: readonly string[] = [...Object.keys(POLICIES), THING_NAME];
+
+/** The factory for a name from {@link ALLOCATOR_NAMES}. @throws RangeError for an unknown name. */
+export function allocatorFactory(name: string): AllocatorFactory {
+  return name === THING_NAME ? thingFactory() : osmemFactory(name);
+}

@@ -1,0 +1,74 @@
+// Throughput and peak utilization of one allocator on a set of traces: per trace, one warm-up replay
+// that also records the footprint after every op (for utilization), then `runs` timed replays with
+// footprint tracking off, reporting the median. Each replay gets a fresh allocator, created untimed.
+import type { AllocatorFactory } from "./allocators.js";
+import { peakRequestedBytes, replayTrace } from "./replay-loop.js";
+import type { RepTrace } from "./rep-source.js";
+
+/** One (trace, allocator) measurement. */
+export interface TraceResult {
+  readonly trace: string;
+  readonly allocator: string;
+  readonly ops: number;
+  /** ops ÷ the median timed replay, in millions of ops per second. */
+  readonly mopsPerSec: number;
+  /** Every timed replay, in milliseconds (the warm-up's time alone when no timed replay was asked for). */
+  readonly runsMs: readonly number[];
+  readonly peakLiveBytes: number;
+  readonly peakFootprintBytes: number;
+  /** peakLiveBytes ÷ peakFootprintBytes (the peaks may be at different ops, as in the CMU driver). */
+  readonly peakUtilization: number;
+  /** Requests that returned NULL in the warm-up replay. */
+  readonly failures: number;
+  /** Requested bytes live at the end (the same for every allocator unless a request failed). */
+  readonly finalLiveBytes: number;
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const upper = sorted[mid] ?? 0;
+  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? 0) + upper) / 2;
+}
+
+/** How many timed replays to make of each (trace, allocator). */
+export interface RepeatPolicy {
+  /** Timed replays after the warm-up; 0 = report the warm-up replay's own time (a smoke run). */
+  readonly runs: number;
+  /** Stop repeating once the timed replays of this pair add up to this many ms (at least one is made). */
+  readonly budgetMs: number;
+  /** Short traces: keep repeating (up to 5 × runs) until the timed replays add up to this many ms. */
+  readonly minMs: number;
+}
+
+/**
+ * Measures `factory` on `trace`: a warm-up replay that also records the footprint (utilization), then
+ * timed replays per `repeat` (fewer than `repeat.runs` when a slow allocator exhausts the budget).
+ */
+export function benchTrace(trace: RepTrace, factory: AllocatorFactory, repeat: RepeatPolicy): TraceResult {
+  const hints = { peakRequestedBytes: peakRequestedBytes(trace) };
+  const probe = replayTrace(trace, factory.create(hints), true);
+  const runsMs: number[] = [];
+  let spentMs = 0;
+  const wanted = (r: number): boolean =>
+    r < repeat.runs ? r === 0 || spentMs < repeat.budgetMs : repeat.runs > 0 && r < 5 * repeat.runs && spentMs < repeat.minMs;
+  for (let r = 0; wanted(r); r += 1) {
+    runsMs.push(replayTrace(trace, factory.create(hints), false).elapsedMs);
+    spentMs += runsMs[runsMs.length - 1] ?? 0;
+  }
+  if (runsMs.length === 0) runsMs.push(probe.elapsedMs);
+  const ms = median(runsMs);
+  return {
+    trace: trace.name,
+    allocator: factory.name,
+    ops: trace.opCount,
+    mopsPerSec: ms > 0 ? trace.opCount / ms / 1000 : 0,
+    runsMs,
+    peakLiveBytes: probe.peakLiveBytes,
+    peakFootprintBytes: probe.peakFootprintBytes,
+    peakUtilization: probe.peakFootprintBytes > 0 ? probe.peakLiveBytes / probe.peakFootprintBytes : 0,
+    failures: probe.failures,
+    finalLiveBytes: probe.liveBytes,
+  };
+}

@@ -1,0 +1,3 @@
+import { osmemProject } from "@osmem/vitest-config";
+
+export default osmemProject("bench");
