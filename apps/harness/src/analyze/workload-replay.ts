@@ -118,6 +118,21 @@ export function replayWorkload(trace: RepTrace, options: WorkloadReplayOptions):
     requested[id] = 0;
     guard?.release(id);
   };
+  /** Records what a malloc or realloc returned for `id`; `previous` is the old block a realloc moved. */
+  const adopt = (id: number, ptr: number, sizeBytes: number, i: number, previous?: { ptr: number; requestedBytes: number }): void => {
+    if (ptr === 0) {
+      if (sizeBytes > 0) failures += 1;
+      return;
+    }
+    ptrs[id] = ptr;
+    requested[id] = sizeBytes;
+    live += sizeBytes;
+    const problem =
+      previous === undefined || previous.ptr === 0
+        ? guard?.adopt(id, ptr, sizeBytes, i)
+        : guard?.adoptResized(id, ptr, previous.requestedBytes, sizeBytes);
+    if (problem !== undefined) report("violation", i, problem);
+  };
 
   const started = performance.now();
   for (let i = 0; i < n; i += 1) {
@@ -127,16 +142,7 @@ export function replayWorkload(trace: RepTrace, options: WorkloadReplayOptions):
     try {
       if (kind === RepOpKind.Alloc) {
         if ((ptrs[id] ?? 0) !== 0) forget(id);
-        const ptr = heap.malloc(sizeBytes);
-        if (ptr === 0) {
-          if (sizeBytes > 0) failures += 1;
-        } else {
-          ptrs[id] = ptr;
-          requested[id] = sizeBytes;
-          live += sizeBytes;
-          const problem = guard?.adopt(id, ptr, sizeBytes, i);
-          if (problem !== undefined) report("violation", i, problem);
-        }
+        adopt(id, heap.malloc(sizeBytes), sizeBytes, i);
       } else if (kind === RepOpKind.Free) {
         const ptr = id < 0 ? 0 : (ptrs[id] ?? 0);
         if (ptr !== 0 && guard !== undefined) {
@@ -153,16 +159,7 @@ export function replayWorkload(trace: RepTrace, options: WorkloadReplayOptions):
           if (problem !== undefined) report("violation", i, problem);
         }
         forget(id);
-        const ptr = heap.realloc(oldPtr, sizeBytes);
-        if (ptr === 0) {
-          if (sizeBytes > 0) failures += 1;
-        } else {
-          ptrs[id] = ptr;
-          requested[id] = sizeBytes;
-          live += sizeBytes;
-          const problem = oldPtr === 0 ? guard?.adopt(id, ptr, sizeBytes, i) : guard?.adoptResized(id, ptr, oldRequested, sizeBytes);
-          if (problem !== undefined) report("violation", i, problem);
-        }
+        adopt(id, heap.realloc(oldPtr, sizeBytes), sizeBytes, i, { ptr: oldPtr, requestedBytes: oldRequested });
       }
     } catch (error) {
       report("error", i, `${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
