@@ -130,6 +130,17 @@ describe("osmem analyze", () => {
     expect(html).toContain("Heap map: best-fit");
   });
 
+  it("checks contents and writes the report on every bundled trace", async () => {
+    const out = join(dir, "bundled.html");
+    const run = await analyze(["--json", "--policy", "tlsf", "--samples", "40", "--report", out]);
+    expect(run.exitCode).toBe(0);
+    const traces = (await import("node:fs")).readdirSync(BUNDLED_TRACES_DIR).filter((name) => name.endsWith(".rep"));
+    const results = run.stdout.trimEnd().split("\n").map((line) => JSON.parse(line) as { trace: string; failures: number });
+    expect(results.map((r) => `${r.trace}.rep`).sort()).toEqual([...traces].sort());
+    expect(results.every((r) => r.failures === 0)).toBe(true);
+    expect(readFileSync(out, "utf8").match(/Heap map: tlsf/g)).toHaveLength(traces.length);
+  }, 180_000);
+
   it("shows examples in --help", async () => {
     const program = new Command("osmem").exitOverride();
     let help = "";
