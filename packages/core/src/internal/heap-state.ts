@@ -153,7 +153,7 @@ export class HeapState implements BlockView {
 
   /** Takes `block` out of the free set (its status is left to the caller). */
   removeFree(block: Addr, sizeBytes: number, reason: FreeRemoveReason): void {
-    if (reason !== "resized") this.pendingMerges.delete(block);
+    if (reason !== "resized" && this.pendingMerges.size > 0) this.pendingMerges.delete(block);
     this.counters.bytesFree -= sizeBytes;
     this.counters.freeBlocks -= 1;
     this.strategy.removeFree(block, sizeBytes, reason);

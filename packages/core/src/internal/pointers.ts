@@ -11,17 +11,22 @@ import type { HeapState } from "./heap-state.js";
 export function findBlockOfPointer(s: HeapState, ptr: Addr): Addr {
   if (!Number.isSafeInteger(ptr) || ptr <= 0 || ptr % ALIGN !== 0) return 0;
   const block = blockOf(ptr);
-  if (s.mappedBlocks.has(block)) return block;
-  if (s.heapHead === 0 || block < s.heapHead || block + HEADER_BYTES > s.breakAddr) return 0;
+  if (isHeapBlock(s, block)) return block;
+  return s.mappedBlocks.size > 0 && s.mappedBlocks.has(block) ? block : 0;
+}
+
+/** True when `block` is a live heap block (a mapped block's header fails the status test). */
+function isHeapBlock(s: HeapState, block: Addr): boolean {
+  if (s.heapHead === 0 || block < s.heapHead || block + HEADER_BYTES > s.breakAddr) return false;
   const m = s.memory;
   const status = readStatus(m, block);
-  if (status !== BlockStatus.Free && status !== BlockStatus.Alloc) return 0;
+  if (status !== BlockStatus.Free && status !== BlockStatus.Alloc) return false;
   const prev = readPrev(m, block);
   const next = readNext(m, block);
-  if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || readNext(m, prev) !== block) return 0;
-  if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || readPrev(m, next) !== block) return 0;
+  if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || readNext(m, prev) !== block) return false;
+  if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || readPrev(m, next) !== block) return false;
   const end = blockEnd(block, readSize(m, block));
-  return end === next || s.heapBreak.isSegmentEnd(end) ? block : 0;
+  return end === next || s.heapBreak.isSegmentEnd(end);
 }
 
 const isHeapHeader = (s: HeapState, addr: Addr): boolean =>
