@@ -3,10 +3,7 @@
 // one event per syscall to the log and the observer. A failed call changes no state; nothing here
 // throws for an OS failure, and nothing here ever unmaps or lowers memory this backend did not make.
 import {
-  MAP_ANONYMOUS,
-  MAP_PRIVATE,
-  PROT_READ,
-  PROT_WRITE,
+  anonymousMmapEvent,
   sysFail,
   sysOk,
   type Addr,
@@ -24,8 +21,6 @@ import { ProcessBreak } from "./internal/process-break.js";
 import { ReservedBreak } from "./internal/reserved-break.js";
 import { requireBinding, type RawBinding } from "./load-binding.js";
 
-const MMAP_PROT = PROT_READ | PROT_WRITE;
-const MMAP_FLAGS = MAP_PRIVATE | MAP_ANONYMOUS;
 
 interface ResolvedOptions {
   readonly breakMode: BreakMode;
@@ -109,7 +104,7 @@ class NativeBackendImpl implements NativeBackend {
   mmap(lengthBytes: number): SysResult<Addr> {
     this.assertLive("mmap");
     const result = this.doMmap(lengthBytes);
-    this.report({ kind: "mmap", addr: 0, lengthBytes, prot: MMAP_PROT, flags: MMAP_FLAGS, fd: -1, offset: 0, result });
+    this.report(anonymousMmapEvent(lengthBytes, result));
     return result;
   }
 

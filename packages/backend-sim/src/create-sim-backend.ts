@@ -2,10 +2,7 @@
 // memory limits, fault injection, call counting, the syscall log and observer reporting.
 // Every syscall reports exactly one event, and a failed call (injected or not) changes no state.
 import {
-  MAP_ANONYMOUS,
-  MAP_PRIVATE,
-  PROT_READ,
-  PROT_WRITE,
+  anonymousMmapEvent,
   sysFail,
   sysOk,
   type Addr,
@@ -24,8 +21,6 @@ import { Region, ensureHeapCapacity, setHeapEnd } from "./internal/region.js";
 import { resolveOptions, type ResolvedOptions } from "./internal/resolve-options.js";
 import { SimMemory } from "./internal/sim-memory.js";
 
-const MMAP_PROT = PROT_READ | PROT_WRITE;
-const MMAP_FLAGS = MAP_PRIVATE | MAP_ANONYMOUS;
 
 /**
  * Creates a fresh simulated address space: the break at `heapStart`, no mappings, no faults, empty log.
@@ -99,7 +94,7 @@ class SimBackendImpl implements SimBackend {
   mmap(lengthBytes: number): SysResult<Addr> {
     const injected = this.nextCallFault("mmap");
     const result = injected === undefined ? this.doMmap(lengthBytes) : sysFail<Addr>(injected);
-    this.report({ kind: "mmap", addr: 0, lengthBytes, prot: MMAP_PROT, flags: MMAP_FLAGS, fd: -1, offset: 0, result });
+    this.report(anonymousMmapEvent(lengthBytes, result));
     return result;
   }
 

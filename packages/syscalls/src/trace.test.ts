@@ -1,8 +1,8 @@
 // Unit tests for the tracing helpers: recordSyscalls attaches, chains, nests and detaches through
 // the observer slot; countSyscalls tallies events by name.
 import { describe, expect, it } from "vitest";
-import { sysFail, sysOk, type Memory, type SyscallBackend, type SyscallEvent } from "./api.js";
-import { countSyscalls, recordSyscalls } from "./trace.js";
+import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_READ, PROT_WRITE, sysFail, sysOk, type Memory, type SyscallBackend, type SyscallEvent } from "./api.js";
+import { anonymousMmapEvent, countSyscalls, recordSyscalls } from "./trace.js";
 
 /** A backend whose syscalls only report themselves; enough to drive the observer slot. */
 function fakeBackend(): SyscallBackend {
@@ -100,5 +100,21 @@ describe("countSyscalls", () => {
     backend.munmap(0x2000, 5);
     recording.stop();
     expect(countSyscalls(recording.events)).toEqual({ brk: 2, mmap: 1, munmap: 1 });
+  });
+});
+
+describe("anonymousMmapEvent", () => {
+  it("spells the allocator's one mmap call", () => {
+    expect(anonymousMmapEvent(4096, sysOk(0x7000))).toEqual({
+      kind: "mmap",
+      addr: 0,
+      lengthBytes: 4096,
+      prot: PROT_READ | PROT_WRITE,
+      flags: MAP_PRIVATE | MAP_ANONYMOUS,
+      fd: -1,
+      offset: 0,
+      result: { ok: true, value: 0x7000 },
+    });
+    expect(anonymousMmapEvent(0, sysFail("EINVAL")).result).toEqual({ ok: false, errno: "EINVAL" });
   });
 });

@@ -1,6 +1,6 @@
 // Collects the syscall events a backend reports while a piece of code runs.
 // Attaches through the backend's `observer` slot only; never wraps memory access.
-import type { SyscallBackend, SyscallEvent } from "./api.js";
+import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_READ, PROT_WRITE, type Addr, type SysResult, type SyscallBackend, type SyscallEvent } from "./api.js";
 
 /** A live recording of a backend's syscalls; `stop()` detaches it. */
 export interface SyscallRecording {
@@ -34,4 +34,13 @@ export function countSyscalls(events: readonly SyscallEvent[]): { brk: number; m
   const counts = { brk: 0, mmap: 0, munmap: 0 };
   for (const event of events) counts[event.kind] += 1;
   return counts;
+}
+
+/**
+ * The event of the one mmap call the allocator makes:
+ * `mmap(NULL, lengthBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)`.
+ * Backends report it with this, so every trace spells the call the same way.
+ */
+export function anonymousMmapEvent(lengthBytes: number, result: SysResult<Addr>): SyscallEvent {
+  return { kind: "mmap", addr: 0, lengthBytes, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS, fd: -1, offset: 0, result };
 }
