@@ -53,15 +53,20 @@ describe.runIf(straceSkip === undefined)(`the kernel's trace equals the backend'
     const ref = byName.get(name);
     if (ref === undefined) throw new Error(`no bundled reference ${name}`);
     const log = join(dir, `${name}.strace`);
-    const outcome = replayIsolated(ref.path, {
-      backend: "native",
-      policy: "best-fit",
-      checkLevel: 2,
-      env,
-      withEvents: true,
-      traceMarkers: true,
-      wrapper: ["strace", "-f", "-qq", "-s", "64", "-e", "trace=brk,mmap,munmap,write", "-o", log],
-    });
+    const traced = () =>
+      replayIsolated(ref.path, {
+        backend: "native",
+        policy: "best-fit",
+        checkLevel: 2,
+        env,
+        withEvents: true,
+        traceMarkers: true,
+        wrapper: ["strace", "-f", "-qq", "-s", "64", "-e", "trace=brk,mmap,munmap,write", "-o", log],
+      });
+    // A run the rest of the process disturbed (see replay-child.ts) is repeated, as `osmem check` does.
+    let outcome = traced();
+    for (let retry = 0; retry < 2 && outcome.interference !== undefined; retry += 1) outcome = traced();
+    expect(outcome.interference).toBeUndefined();
     expect(outcome.failure).toBeUndefined();
     const kernel = parseStraceWindow(readFileSync(log, "utf8"), "osmem:replay:begin", "osmem:replay:end");
     const reported = (outcome.events ?? []).map(asStrace);
