@@ -5,6 +5,8 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import picocolors from "picocolors";
+import { createSimBackend } from "@osmem/backend-sim";
+import { createHeap } from "@osmem/core";
 import { DEFAULT_POLICY, POLICIES } from "@osmem/policies";
 import { UsageError } from "./check.js";
 import { ALL_POLICIES, analyzeWorkloads, findTraces, hasProblems, loadTraces, resolvePolicies } from "./analyze/analyze.js";
@@ -36,6 +38,8 @@ interface AnalyzeFlags {
   color: boolean;
   report?: string;
   samples: string;
+  prealloc?: string;
+  mmapThreshold?: string;
 }
 
 const EXIT_OK = 0;
@@ -48,6 +52,7 @@ Examples:
   $ osmem analyze --policy all --report out.html    every policy, with charts and heap maps
   $ osmem analyze --policy best-fit --policy first-fit traces/realloc-bal.rep
   $ osmem analyze --no-check --json ~/traces/ | jq -c '{trace, policy, opsPerSec}'
+  $ osmem analyze --prealloc 4096 --mmap-threshold 1048576    the same policies with another heap shape
 
 Metrics (see ANALYZE.md): util = peak live requested bytes / peak footprint (break growth + mapped bytes);
 int frag = headers + padding + unsplit tails at the peak, as a share of the footprint; ext frag = 1 - largest
@@ -63,18 +68,41 @@ function parseSamples(text: string): number {
   return value;
 }
 
+/** A `--prealloc` / `--mmap-threshold` value: a positive integer number of bytes. */
+function parseBytes(option: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new UsageError(`${option} must be a positive number of bytes, got "${text}"`);
+  return value;
+}
+
+/** The heap maker for the heap-shape options, or undefined when none is given (the reference shape). */
+function heapShapeMaker(flags: AnalyzeFlags): AnalyzeCommandIo["makeHeap"] {
+  const preallocBytes = parseBytes("--prealloc", flags.prealloc);
+  const mmapThresholdBytes = parseBytes("--mmap-threshold", flags.mmapThreshold);
+  if (preallocBytes === undefined && mmapThresholdBytes === undefined) return undefined;
+  const shape = { ...(preallocBytes === undefined ? {} : { preallocBytes }), ...(mmapThresholdBytes === undefined ? {} : { mmapThresholdBytes }) };
+  try {
+    createHeap({ backend: createSimBackend({ record: false }), policy: DEFAULT_POLICY, ...shape });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  return (backend, policy) => createHeap({ backend, policy, checkLevel: 0, ...shape });
+}
+
 function runAnalyze(paths: string[], flags: AnalyzeFlags, io: AnalyzeCommandIo): number {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const policies = resolvePolicies(flags.policy, DEFAULT_POLICY.name);
   const sampleCount = parseSamples(flags.samples);
+  const makeHeap = io.makeHeap ?? heapShapeMaker(flags);
   const traces = loadTraces(findTraces(paths, io.defaultTracesDir ?? BUNDLED_TRACES_DIR));
   const progress = createProgressBar(stderr);
   const runs = analyzeWorkloads(traces, {
     policies,
     contentChecks: flags.check,
     sampleCount,
-    ...(io.makeHeap === undefined ? {} : { makeHeap: io.makeHeap }),
+    ...(makeHeap === undefined ? {} : { makeHeap }),
     onProgress: (index, total, label) => progress.update(index, total, label),
     onResult: (run) => {
       if (flags.json === true) stdout.write(`${formatAnalysisJson(run)}\n`);
@@ -121,6 +149,8 @@ export function registerAnalyzeCommand(program: Command, io: AnalyzeCommandIo = 
     .option("--no-check", "skip the payload content checks (fill, verify, overlap); use it for timing")
     .option("--report <file>", "also write a self-contained HTML report with charts and heap maps")
     .option("--samples <count>", "samples per run for the time series", "300")
+    .option("--prealloc <bytes>", "bytes the first heap use takes from the break (default 131072, the reference)")
+    .option("--mmap-threshold <bytes>", "block size from which malloc and realloc map (default 131072, the reference)")
     .option("--no-color", "never color the output (NO_COLOR and non-TTY output also turn colors off)")
     .addHelpText("after", EXAMPLES)
     .action((paths: string[], flags: AnalyzeFlags) => {

@@ -141,6 +141,31 @@ describe("osmem analyze", () => {
     expect(readFileSync(out, "utf8").match(/Heap map: tlsf/g)).toHaveLength(traces.length);
   }, 180_000);
 
+  it("takes another heap shape with --prealloc and --mmap-threshold", async () => {
+    const one = write("one.rep", "1\n1\na 0 100\n");
+    const reference = JSON.parse((await analyze(["--json", one])).stdout) as { peakFootprintBytes: number; peakUtilization: number };
+    expect(reference.peakFootprintBytes).toBe(128 * 1024);
+    const shaped = await analyze(["--json", "--prealloc", "4096", one]);
+    const run = JSON.parse(shaped.stdout) as { peakFootprintBytes: number; peakUtilization: number; syscalls: { brk: number } };
+    expect(run.peakFootprintBytes).toBe(4096);
+    expect(run.peakUtilization).toBeCloseTo(100 / 4096, 12);
+    expect(run.syscalls.brk).toBe(2);
+    const big = write("big.rep", "1\n1\na 0 200000\n");
+    const syscallsOf = async (args: string[]) => (JSON.parse((await analyze(["--json", ...args, big])).stdout) as { syscalls: { brk: number; mmap: number } }).syscalls;
+    expect(await syscallsOf([])).toMatchObject({ mmap: 1 });
+    expect(await syscallsOf(["--mmap-threshold", "1048576"])).toMatchObject({ mmap: 0, brk: 3 });
+  });
+
+  it.each([
+    [["--prealloc", "12"], /multiple of 8/],
+    [["--prealloc", "-1"], /--prealloc must be a positive number of bytes/],
+    [["--mmap-threshold", "lots"], /--mmap-threshold must be a positive number of bytes/],
+  ])("rejects a bad heap shape: %j", async (args, message) => {
+    const run = await analyze([...args, small]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
   it("shows examples in --help", async () => {
     const program = new Command("osmem").exitOverride();
     let help = "";
