@@ -10,12 +10,11 @@ import {
   HEADER_BYTES,
   InvalidSizeError,
   type CheckLevel,
-  type CoalescingMode,
   type Heap,
   type HeapOptions,
   type HeapStats,
 } from "../api.js";
-import { alignUp, payloadOf, readNext, readSize, readStatus } from "../block-header.js";
+import { alignUp, payloadOf, readSize, readStatus } from "../block-header.js";
 import { assertHeapValid } from "../check-heap.js";
 import { HeapState } from "./heap-state.js";
 import { findBlockOfPointer } from "./pointers.js";
@@ -31,7 +30,6 @@ const requireSize = (what: string, value: number): number => {
 export class HeapImpl implements Heap {
   readonly state: HeapState;
   readonly policyName: string;
-  readonly coalescing: CoalescingMode;
   private readonly mmapThreshold: number;
   private readonly callocThreshold: number;
   private readonly preallocBytes: number;
@@ -42,8 +40,7 @@ export class HeapImpl implements Heap {
     this.state = new HeapState(options.backend, checkLevel);
     this.state.strategy = options.policy.bind(this.state);
     this.policyName = options.policy.name;
-    this.coalescing = options.policy.coalescing;
-    this.state.coalescingImmediate = this.coalescing === "immediate";
+    this.state.coalescingImmediate = options.policy.coalescing === "immediate";
     this.mmapThreshold = positive("mmapThresholdBytes", options.mmapThresholdBytes ?? DEFAULT_MMAP_THRESHOLD_BYTES);
     this.callocThreshold = positive("callocThresholdBytes", options.callocThresholdBytes ?? options.backend.pageSize);
     this.preallocBytes = positive("preallocBytes", options.preallocBytes ?? DEFAULT_PREALLOC_BYTES);
@@ -112,11 +109,7 @@ export class HeapImpl implements Heap {
       throw new AllocatorMisuseError("double-free", `free(0x${ptr.toString(16)}): double free, the block is already free`, ptr);
     }
     this.checkAll();
-    if (status === BlockStatus.Mapped) s.unmapBlock(block);
-    else {
-      s.releaseAllocated(block, readSize(s.memory, block));
-      if (this.coalescing === "immediate") s.coalesceAround(block);
-    }
+    s.releaseBlock(block);
     this.checkAll();
   }
 
@@ -207,11 +200,7 @@ export class HeapImpl implements Heap {
       return payloadOf(block);
     }
     if (block !== s.heapTail) {
-      let next = readNext(s.memory, block);
-      while (currentBytes < alignedBytes && next !== 0 && readStatus(s.memory, next) === BlockStatus.Free && s.touches(block, next)) {
-        currentBytes = s.absorbNext(block, currentBytes);
-        next = readNext(s.memory, block);
-      }
+      while (currentBytes < alignedBytes && s.hasFreeNeighbourAfter(block)) currentBytes = s.absorbNext(block, currentBytes);
       if (currentBytes >= alignedBytes) {
         s.splitAllocated(block, currentBytes, alignedBytes);
         return payloadOf(block);
@@ -232,11 +221,7 @@ export class HeapImpl implements Heap {
     if (target === 0) return 0;
     const keepBytes = Math.min(readSize(s.memory, block), alignUp(sizeBytes));
     s.memory.copy(target, payloadOf(block), keepBytes);
-    if (readStatus(s.memory, block) === BlockStatus.Mapped) s.unmapBlock(block);
-    else {
-      s.releaseAllocated(block, readSize(s.memory, block));
-      if (this.coalescing === "immediate") s.coalesceAround(block);
-    }
+    s.releaseBlock(block);
     return target;
   }
 

@@ -103,14 +103,20 @@ export class HeapState implements BlockView {
   }
 
   /** True when `next` starts right where `block` ends (false across a segment boundary). */
-  touches(block: Addr, next: Addr): boolean {
+  private touches(block: Addr, next: Addr): boolean {
     return next !== 0 && blockEnd(block, readSize(this.memory, block)) === next;
   }
 
-  /** True when `block` is free and its successor is a free block right after it. */
-  private hasFreeNeighbourAfter(block: Addr): boolean {
+  /** True when the block after `block` is free and starts right where `block` ends. */
+  hasFreeNeighbourAfter(block: Addr): boolean {
     const next = readNext(this.memory, block);
     return next !== 0 && readStatus(this.memory, next) === BlockStatus.Free && this.touches(block, next);
+  }
+
+  /** The block before `block` when it is free and ends right where `block` starts; else 0. */
+  private freeNeighbourBefore(block: Addr): Addr {
+    const prev = readPrev(this.memory, block);
+    return prev !== 0 && readStatus(this.memory, prev) === BlockStatus.Free && this.touches(prev, block) ? prev : 0;
   }
 
   // --- BlockView ---
@@ -145,9 +151,7 @@ export class HeapState implements BlockView {
     this.counters.freeBlocks += 1;
     this.strategy.insertFree(block, sizeBytes, reason);
     if ((reason === "freed" || reason === "split") && !this.coalescingImmediate) {
-      const prev = readPrev(this.memory, block);
-      const prevTouches = prev !== 0 && readStatus(this.memory, prev) === BlockStatus.Free && this.touches(prev, block);
-      if (prevTouches || this.hasFreeNeighbourAfter(block)) this.pendingMerges.add(block);
+      if (this.freeNeighbourBefore(block) !== 0 || this.hasFreeNeighbourAfter(block)) this.pendingMerges.add(block);
     }
   }
 
@@ -167,11 +171,20 @@ export class HeapState implements BlockView {
     this.counters.allocBlocks += 1;
   }
 
-  /** Allocated block -> free block. */
-  releaseAllocated(block: Addr, sizeBytes: number): void {
+  /**
+   * Gives a live block back: a mapped block is unmapped (it stays live if munmap fails, with `errno`
+   * set); a heap block becomes free, merged with its free neighbours at once under immediate coalescing.
+   */
+  releaseBlock(block: Addr): void {
+    if (readStatus(this.memory, block) === BlockStatus.Mapped) {
+      this.unmapBlock(block);
+      return;
+    }
+    const sizeBytes = readSize(this.memory, block);
     this.counters.bytesInUse -= sizeBytes;
     this.counters.allocBlocks -= 1;
     this.addFree(block, sizeBytes, "freed");
+    if (this.coalescingImmediate) this.coalesceAround(block);
   }
 
   // --- list surgery ---
@@ -246,9 +259,7 @@ export class HeapState implements BlockView {
     const m = this.memory;
     for (const pending of this.pendingMerges) {
       let first = pending;
-      for (let prev = readPrev(m, first); prev !== 0 && readStatus(m, prev) === BlockStatus.Free && this.touches(prev, first); prev = readPrev(m, first)) {
-        first = prev;
-      }
+      for (let prev = this.freeNeighbourBefore(first); prev !== 0; prev = this.freeNeighbourBefore(first)) first = prev;
       let sizeBytes = readSize(m, first);
       while (this.hasFreeNeighbourAfter(first)) sizeBytes = this.absorbNext(first, sizeBytes);
     }
@@ -260,11 +271,9 @@ export class HeapState implements BlockView {
     const m = this.memory;
     let sizeBytes = readSize(m, block);
     while (this.hasFreeNeighbourAfter(block)) sizeBytes = this.absorbNext(block, sizeBytes);
-    let prev = readPrev(m, block);
-    while (prev !== 0 && readStatus(m, prev) === BlockStatus.Free && this.touches(prev, block)) {
+    for (let prev = this.freeNeighbourBefore(block); prev !== 0; prev = this.freeNeighbourBefore(block)) {
       this.absorbNext(prev, readSize(m, prev));
       block = prev;
-      prev = readPrev(m, block);
     }
     return block;
   }
