@@ -7,10 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { nativeUnavailable, titled } from "./native-availability.js";
 
-const native = await import("@osmem/backend-native").catch((error: unknown) => String(error));
-const unavailable =
-  typeof native === "string" ? `not installed: ${native}` : native.isNativeBackendAvailable() ? undefined : native.nativeBackendUnavailableReason();
 
 /** The child script lives under this package's node_modules, so its bare imports resolve as ours do. */
 const SCRATCH_PARENT = fileURLToPath(new URL("../node_modules/.cache/", import.meta.url));
@@ -43,7 +41,7 @@ console.log(JSON.stringify({ grown, brkErrno, afterBrkFailure, mapped, mappedErr
   mappedAfter, failures: heap.stats().failures, problemsAtEnd: checkHeap(heap).length }));
 `;
 
-describe.runIf(unavailable === undefined)(`malloc on exhausted real memory${unavailable === undefined ? "" : ` (skipped: ${unavailable})`}`, () => {
+describe.runIf(nativeUnavailable === undefined)(titled("malloc on exhausted real memory", nativeUnavailable), () => {
   it("returns NULL with ENOMEM, keeps the heap valid, and recovers", () => {
     mkdirSync(SCRATCH_PARENT, { recursive: true });
     const dir = mkdtempSync(join(SCRATCH_PARENT, "osmem-exhaust-"));

@@ -11,10 +11,8 @@ import { bestFit } from "@osmem/policies";
 import { recordSyscalls, type SyscallBackend, type SyscallEvent } from "@osmem/syscalls";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { native, nativeUnavailable, titled } from "./native-availability.js";
 
-const native = await import("@osmem/backend-native").catch((error: unknown) => String(error));
-const unavailable =
-  typeof native === "string" ? `not installed: ${native}` : native.isNativeBackendAvailable() ? undefined : native.nativeBackendUnavailableReason();
 
 /** The events as text with heap addresses relative to the first brk(0) and mappings numbered. */
 function relativeTrace(events: readonly SyscallEvent[]): string[] {
@@ -48,15 +46,16 @@ function run(backend: SyscallBackend, ops: readonly HeapOp[]): { trace: string[]
   return { trace: relativeTrace(recording.events), segments: heap.stats().segments, brkRefused, ...(outcome.problem === undefined ? {} : { problem: outcome.problem }) };
 }
 
-describe.runIf(unavailable === undefined)(`random programs on sim and native agree${unavailable === undefined ? "" : ` (skipped: ${unavailable})`}`, () => {
+describe.runIf(nativeUnavailable === undefined)(titled("random programs on sim and native agree", nativeUnavailable), () => {
   it("make the same syscalls at the same relative addresses", () => {
-    if (typeof native === "string") return;
+    const loaded = native;
+    if (loaded === undefined) return;
     let compared = 0;
     fc.assert(
       fc.property(heapOpsArbitrary({ minOps: 20 }), (ops) => {
         const simulated = run(createSimBackend(), ops);
         expect(simulated.problem).toBeUndefined();
-        const backend = native.createNativeBackend();
+        const backend = loaded.createNativeBackend();
         try {
           const real = run(backend, ops);
           // The kernel may refuse to move a shared break (something of Node's is mapped right above

@@ -8,19 +8,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SyscallEvent } from "@osmem/syscalls";
 import { afterAll, describe, expect, it } from "vitest";
+import { native, nativeUnavailable, titled } from "./native-availability.js";
 import { checkRef, loadRefs } from "../src/check.js";
 import { replayIsolated } from "../src/isolated-replay.js";
 import { parseStraceWindow } from "./strace.js";
 
-const native = await import("@osmem/backend-native").catch((error: unknown) => String(error));
-const unavailable =
-  typeof native === "string" ? `not installed: ${native}` : native.isNativeBackendAvailable() ? undefined : native.nativeBackendUnavailableReason();
-const env = typeof native === "string" ? process.env : native.calmBreakEnvironment(process.env);
+const env = native === undefined ? process.env : native.calmBreakEnvironment(process.env);
 const hasStrace = spawnSync("strace", ["-V"]).status === 0;
 const refs = loadRefs();
 const byName = new Map(refs.map((ref) => [ref.program.name, ref]));
 
-describe.runIf(unavailable === undefined)(`conformance on the native backend${unavailable === undefined ? "" : ` (skipped: ${unavailable})`}`, () => {
+describe.runIf(nativeUnavailable === undefined)(titled("conformance on the native backend", nativeUnavailable), () => {
   it.each(refs.map((ref) => [ref.program.name, ref] as const))("%s", (_name, ref) => {
     const result = checkRef(ref, { isolated: { backend: "native", policy: "best-fit", checkLevel: 2, env }, strict: true });
     expect(result.error, "replay problems").toBeUndefined();
@@ -44,8 +42,8 @@ function asStrace(event: SyscallEvent): string {
   }
 }
 
-const straceSkip = unavailable !== undefined ? unavailable : hasStrace ? undefined : "strace is not installed";
-describe.runIf(straceSkip === undefined)(`the kernel's trace equals the backend's${straceSkip === undefined ? "" : ` (skipped: ${straceSkip})`}`, () => {
+const straceSkip = nativeUnavailable ?? (hasStrace ? undefined : "strace is not installed");
+describe.runIf(straceSkip === undefined)(titled("the kernel's trace equals the backend's", straceSkip), () => {
   const dir = mkdtempSync(join(tmpdir(), "osmem-strace-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
