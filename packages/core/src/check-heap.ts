@@ -106,7 +106,8 @@ export function checkHeap(heap: Heap): HeapProblem[] {
     if (c[key] !== recount[key]) report("stats", 0, `stats.${key} is ${c[key]} but a recount gives ${recount[key]}`);
   }
   const spanned = segments.reduce((sum, segment) => sum + (segment.end - segment.base), 0);
-  if (c.heapBytes !== spanned) report("stats", 0, `stats.heapBytes is ${c.heapBytes} but the heap's segments span ${spanned} bytes`);
+  const grown = s.heapBreak.grownBytes;
+  if (grown !== spanned) report("stats", 0, `stats.heapBytes is ${grown} but the heap's segments span ${spanned} bytes`);
   return problems;
 }
 

@@ -126,7 +126,7 @@ export class HeapImpl implements Heap {
     return {
       bytesInUse: c.bytesInUse,
       bytesFree: c.bytesFree,
-      heapBytes: c.heapBytes,
+      heapBytes: this.state.heapBreak.grownBytes,
       mappedBytes: c.mappedBytes,
       allocBlocks: c.allocBlocks,
       freeBlocks: c.freeBlocks,
@@ -159,7 +159,7 @@ export class HeapImpl implements Heap {
   private allocateOnHeap(alignedBytes: number): Addr {
     const s = this.state;
     if (s.heapHead === 0) {
-      const start = s.grow(this.preallocBytes);
+      const start = s.heapBreak.grow(this.preallocBytes);
       if (start === -1) return 0;
       s.appendHeapBlock(start, this.preallocBytes - HEADER_BYTES, BlockStatus.Free);
     }
@@ -182,7 +182,7 @@ export class HeapImpl implements Heap {
         return tail;
       }
     }
-    const start = s.grow(alignedBytes + HEADER_BYTES);
+    const start = s.heapBreak.grow(alignedBytes + HEADER_BYTES);
     if (start === -1) return 0;
     s.appendHeapBlock(start, alignedBytes, BlockStatus.Alloc);
     return start;

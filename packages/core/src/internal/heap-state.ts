@@ -32,7 +32,7 @@ import {
 export const MIN_SPLIT_REMAINDER = HEADER_BYTES + 8;
 
 /** Mutable counters: the stats' gauges (recounted by the checker) with the syscall counts flattened. */
-export type Counters = Omit<HeapStats, "syscalls" | "segments"> & HeapStats["syscalls"];
+export type Counters = Omit<HeapStats, "syscalls" | "segments" | "heapBytes"> & HeapStats["syscalls"];
 
 export class HeapState implements BlockView {
   readonly memory: Memory;
@@ -69,7 +69,6 @@ export class HeapState implements BlockView {
   readonly counters: Counters = {
     bytesInUse: 0,
     bytesFree: 0,
-    heapBytes: 0,
     mappedBytes: 0,
     allocBlocks: 0,
     freeBlocks: 0,
@@ -293,22 +292,11 @@ export class HeapState implements BlockView {
   // --- the OS ---
 
   /**
-   * Moves the break up by `incrementBytes` for a new block (glibc-style sbrk; see HeapBreak). Returns
-   * where the new bytes start, or -1 with `errno` set.
-   */
-  grow(incrementBytes: number): Addr {
-    const start = this.heapBreak.grow(incrementBytes);
-    this.counters.heapBytes = this.heapBreak.grownBytes;
-    return start;
-  }
-
-  /**
    * Grows the last heap block (payload `sizeBytes`) in place by `extraBytes`, moving the break, when
    * the block still ends at the break. See {@link HeapBreak.extend} for the answers.
    */
   extendTail(block: Addr, sizeBytes: number, extraBytes: number): "extended" | "moved" | "failed" {
     const outcome = this.heapBreak.extend(blockEnd(block, sizeBytes), extraBytes);
-    this.counters.heapBytes = this.heapBreak.grownBytes;
     if (outcome === "extended") this.growTail(block, sizeBytes, extraBytes);
     return outcome;
   }
