@@ -41,5 +41,6 @@ export { replayIsolated, toOutcome } from "./isolated-replay.js";
 export type { IsolatedReplayOptions, ReplayOutcome } from "./isolated-replay.js";
 export { MAX_DIFF_LINES, colorDiff, formatFailure, formatHumanReport, formatJsonLine, formatTableLine, totalPoints } from "./report.js";
 export type { Colors } from "./report.js";
-export { RepOpKind, RepParseError, loadRep, parseRep } from "./analyze/rep-format.js";
+export { RepOpKind, RepParseError, parseRep, traceName } from "./analyze/rep-format.js";
+export { loadRep } from "./analyze/rep-file.js";
 export type { RepTrace, RepHeader } from "./analyze/rep-format.js";

@@ -2,8 +2,6 @@
 // (`a id size`, `f id`, `r id size`). Parses into compact typed arrays so a replay touches no strings.
 // Accepts what real files contain: CRLF endings, blank lines, `f -1` (free(NULL)) and sizeless `a`/`r`
 // lines (alaska.rep: "the same size as the previous request"). Anything else fails with file:line.
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
 
 /** Op codes stored in {@link RepTrace.kinds}. */
 export const RepOpKind = Object.freeze({ Alloc: 0, Free: 1, Realloc: 2 } as const);
@@ -140,7 +138,7 @@ export function parseRep(text: string, file: string): RepTrace {
     if (id >= idLimit) idLimit = id + 1;
   }
   return {
-    name: basename(file).replace(/\.rep$/, ""),
+    name: traceName(file),
     header: describeHeader(numbers),
     opCount: count,
     kinds: kinds.slice(0, count),
@@ -152,10 +150,5 @@ export function parseRep(text: string, file: string): RepTrace {
   };
 }
 
-/**
- * Reads and parses the `.rep` file at `path`.
- * @throws RepParseError for a malformed line; the fs error when the file cannot be read.
- */
-export function loadRep(path: string): RepTrace {
-  return parseRep(readFileSync(path, "latin1"), path);
-}
+/** The name of a trace file: its last path component (either slash) without `.rep`. */
+export const traceName = (file: string): string => (file.split(/[\\/]/).pop() ?? file).replace(/\.rep$/, "");

@@ -1,0 +1,356 @@
+// The explorer page: wires the controls to the model and redraws the views. One heap (or two when
+// comparing) is positioned at the current step; everything on screen is derived from it and from
+// the timelines computed when the program was loaded.
+import "./styles.css";
+import { POLICIES } from "@osmem/policies";
+import { loadBundled, REF_NAMES, REP_NAMES } from "./model/catalog.js";
+import { Navigator } from "./model/navigator.js";
+import type { HeapPicture } from "./model/picture.js";
+import { programFromFile, programFromText, type Program, type ProgramSource } from "./model/program.js";
+import { buildTimeline, divergence, type Timeline } from "./model/timeline.js";
+import { decodeLink, encodeLink } from "./model/url-state.js";
+import { fitBytesPerRow, renderHeapMap } from "./view/heap-map.js";
+import { renderOpList } from "./view/op-list.js";
+import { renderStats, stepAtChartX } from "./view/stats-view.js";
+
+const DEFAULT_PROGRAM: ProgramSource = { kind: "ref", name: "test-malloc-split-vector" };
+const POLICY_NAMES = Object.keys(POLICIES);
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`the page has no #${id}`);
+  return element as T;
+};
+
+/** Scrolls `scroller` (only it, never the page) so that `target` sits in its middle. */
+function centerIn(scroller: Element | null, target: Element | null): void {
+  if (scroller === null || target === null) return;
+  const box = scroller.getBoundingClientRect();
+  const item = target.getBoundingClientRect();
+  scroller.scrollTop += item.top - box.top - box.height / 2 + item.height / 2;
+}
+
+interface Side {
+  readonly policy: string;
+  readonly timeline: Timeline;
+  readonly navigator: Navigator;
+  picture?: HeapPicture;
+}
+
+class Explorer {
+  private program: Program | undefined;
+  private a: Side | undefined;
+  private b: Side | undefined;
+  private divergenceAt = -1;
+  private step = 0;
+  /** Bytes per heap-map row; undefined = fit the heap at every step (until the user zooms). */
+  private zoomedBytesPerRow: number | undefined;
+  private bytesPerRow = 4096;
+  private playing: number | undefined;
+  private linkTimer: number | undefined;
+
+  start(): void {
+    this.fillMenus();
+    this.bindControls();
+    void this.restore();
+    window.addEventListener("hashchange", () => void this.restore());
+  }
+
+  // --- loading ---
+
+  private fillMenus(): void {
+    const group = (label: string, kind: string, names: readonly string[]): string =>
+      `<optgroup label="${label}">${names.map((n) => `<option value="${kind}:${n}">${n}</option>`).join("")}</optgroup>`;
+    $<HTMLSelectElement>("program-select").innerHTML =
+      `<option value="" disabled>(typed or dropped program)</option>` +
+      group("Reference programs", "ref", REF_NAMES) +
+      group("Workloads (malloclab .rep)", "rep", REP_NAMES);
+    $<HTMLSelectElement>("policy-select").innerHTML = POLICY_NAMES.map((n) => `<option>${n}</option>`).join("");
+    $<HTMLSelectElement>("compare-select").innerHTML = `<option value="">(none)</option>` + POLICY_NAMES.map((n) => `<option>${n}</option>`).join("");
+  }
+
+  private async restore(): Promise<void> {
+    try {
+      const link = await decodeLink(location.hash);
+      const source = link?.source ?? DEFAULT_PROGRAM;
+      const program = source.kind === "ref" || source.kind === "rep" ? await loadBundled(source.kind, source.name) : await this.parseSource(source);
+      this.load(program, link?.policy ?? POLICY_NAMES[0] ?? "best-fit", link?.compare, link?.step ?? 0);
+    } catch (error) {
+      this.showStatus(error, true);
+      if (this.program === undefined) this.load(await loadBundled("ref", "test-malloc-split-vector"), "best-fit", undefined, 0);
+    }
+  }
+
+  private async parseSource(source: ProgramSource): Promise<Program> {
+    if (source.kind === "text") return programFromText(source.text);
+    if (source.kind === "file") return programFromFile(source.name, source.text);
+    return loadBundled(source.kind, source.name);
+  }
+
+  /** Runs `program` to the end under the policies (the timelines), then shows `step`. */
+  private load(program: Program, policy: string, compare: string | undefined, step: number): void {
+    const started = performance.now();
+    this.program = program;
+    this.a = this.side(program, policy);
+    this.b = compare === undefined || compare === "" ? undefined : this.side(program, compare);
+    this.divergenceAt = this.b === undefined ? -1 : divergence(this.a.timeline, this.b.timeline);
+    this.zoomedBytesPerRow = undefined;
+    this.stopPlaying();
+    const select = $<HTMLSelectElement>("program-select");
+    const { source } = program;
+    select.value = source.kind === "ref" || source.kind === "rep" ? `${source.kind}:${source.name}` : "";
+    $<HTMLSelectElement>("policy-select").value = policy;
+    $<HTMLSelectElement>("compare-select").value = compare ?? "";
+    if (source.kind === "text") $<HTMLTextAreaElement>("editor").value = source.text;
+    const slider = $<HTMLInputElement>("step-slider");
+    slider.max = String(program.ops.length);
+    $<HTMLInputElement>("step-input").max = String(program.ops.length);
+    const errors = this.a.timeline.errors;
+    this.showStatus(
+      `${program.name}: ${program.ops.length} calls, run in ${Math.round(performance.now() - started)} ms` +
+        (errors > 0 ? ` · ${errors} call(s) misuse the allocator (shown in red; the heap is left unchanged)` : ""),
+      false,
+    );
+    this.goTo(step);
+  }
+
+  private side(program: Program, policy: string): Side {
+    return { policy, timeline: buildTimeline(program, policy), navigator: new Navigator(program, policy) };
+  }
+
+  private async loadFile(file: File): Promise<void> {
+    try {
+      const text = await file.text();
+      this.load(programFromFile(file.name, text), this.a?.policy ?? "best-fit", this.b?.policy, 0);
+    } catch (error) {
+      this.showStatus(error, true);
+    }
+  }
+
+  // --- stepping ---
+
+  private get length(): number {
+    return this.program?.ops.length ?? 0;
+  }
+
+  goTo(step: number): void {
+    if (this.program === undefined || this.a === undefined) return;
+    this.step = Math.max(0, Math.min(this.length, Math.trunc(Number.isFinite(step) ? step : 0)));
+    this.a.picture = this.a.navigator.goTo(this.step);
+    if (this.b !== undefined) this.b.picture = this.b.navigator.goTo(this.step);
+    this.render();
+    this.scheduleLinkUpdate();
+  }
+
+  private togglePlay(): void {
+    if (this.playing !== undefined) {
+      this.stopPlaying();
+      return;
+    }
+    if (this.step >= this.length) this.goTo(0);
+    let last = performance.now();
+    let owed = 0;
+    const tick = (now: number): void => {
+      const speed = Number($<HTMLSelectElement>("speed-select").value);
+      owed += ((now - last) / 1000) * speed;
+      last = now;
+      const whole = Math.floor(owed);
+      if (whole > 0) {
+        owed -= whole;
+        this.goTo(this.step + whole);
+      }
+      if (this.step >= this.length) this.stopPlaying();
+      else this.playing = requestAnimationFrame(tick);
+    };
+    this.playing = requestAnimationFrame(tick);
+    $("play").textContent = "❚❚ pause";
+  }
+
+  private stopPlaying(): void {
+    if (this.playing !== undefined) cancelAnimationFrame(this.playing);
+    this.playing = undefined;
+    $("play").textContent = "▶ play";
+  }
+
+  // --- drawing ---
+
+  private render(): void {
+    const { program, a, b } = this;
+    if (program === undefined || a?.picture === undefined) return;
+    const pictures = [a.picture, ...(b?.picture === undefined ? [] : [b.picture])];
+    this.bytesPerRow = this.zoomedBytesPerRow ?? Math.max(...pictures.map((p) => fitBytesPerRow(p, 40)));
+    const layoutA = $("pane-a").parentElement;
+    layoutA?.classList.toggle("comparing", b !== undefined);
+    $("pane-b").hidden = b === undefined;
+    this.renderPane("a", a);
+    if (b !== undefined) this.renderPane("b", b);
+
+    $("op-list").innerHTML = renderOpList(program, a.timeline, this.step, b === undefined ? undefined : { timeline: b.timeline, divergence: this.divergenceAt });
+    centerIn($("op-list"), $("op-list").querySelector("li.current"));
+    const label = $("step-label");
+    label.textContent = `step ${this.step} / ${this.length}`;
+    label.dataset.step = String(this.step);
+    $<HTMLInputElement>("step-slider").value = String(this.step);
+    $<HTMLInputElement>("step-input").value = String(this.step);
+    $("zoom-label").textContent = `${this.bytesPerRow} bytes per row${this.zoomedBytesPerRow === undefined ? " (fit)" : ""}`;
+    const badge = $("divergence");
+    badge.hidden = b === undefined;
+    badge.dataset.step = b === undefined ? "" : this.divergenceAt < 0 ? "none" : String(this.divergenceAt + 1);
+    badge.textContent =
+      b === undefined ? "" : this.divergenceAt < 0 ? `${a.policy} and ${b.policy} agree on every call` : `diverges at step ${this.divergenceAt + 1}`;
+    badge.className = b !== undefined && this.divergenceAt >= 0 ? "badge" : "muted";
+  }
+
+  private renderPane(id: "a" | "b", side: Side): void {
+    const picture = side.picture;
+    if (picture === undefined) return;
+    const pane = $(`pane-${id}`);
+    const title = pane.querySelector(".pane-title");
+    if (title !== null) title.textContent = `${side.policy} · ${this.program?.name ?? ""}`;
+    const map = $(`map-${id}`);
+    const width = Math.max(320, map.parentElement?.clientWidth ?? 700) - 150;
+    const touched = side.timeline.outcomes[this.step - 1]?.touched ?? 0;
+    map.innerHTML = renderHeapMap(picture, { bytesPerRow: this.bytesPerRow, widthPx: width, highlightAddr: touched });
+    centerIn(map.parentElement, map.querySelector(".current-block"));
+    $(`stats-${id}`).innerHTML = renderStats(picture, side.timeline, this.length);
+  }
+
+  // --- link, export, messages ---
+
+  private linkState() {
+    if (this.program === undefined || this.a === undefined) return undefined;
+    const base = { source: this.program.source, step: this.step, policy: this.a.policy };
+    return this.b === undefined ? base : { ...base, compare: this.b.policy };
+  }
+
+  private scheduleLinkUpdate(): void {
+    clearTimeout(this.linkTimer);
+    this.linkTimer = window.setTimeout(() => void this.updateLink(), 150);
+  }
+
+  private async updateLink(): Promise<string> {
+    const state = this.linkState();
+    if (state === undefined) return location.href;
+    const hash = await encodeLink(state);
+    history.replaceState(null, "", `#${hash}`);
+    return location.href;
+  }
+
+  private exportSvg(): void {
+    const svg = $("map-a").innerHTML;
+    const blob = new Blob([`<?xml version="1.0" encoding="UTF-8"?>\n${svg}`], { type: "image/svg+xml" });
+    const anchor = document.createElement("a");
+    anchor.href = URL.createObjectURL(blob);
+    anchor.download = `${this.program?.name ?? "heap"}-${this.a?.policy ?? ""}-step${this.step}.svg`;
+    anchor.click();
+    setTimeout(() => URL.revokeObjectURL(anchor.href), 1000);
+  }
+
+  private showStatus(message: unknown, isError: boolean): void {
+    const status = $("status");
+    status.hidden = false;
+    status.classList.toggle("error", isError);
+    status.textContent = message instanceof Error ? `${message.name}: ${message.message}` : String(message);
+  }
+
+  // --- controls ---
+
+  private bindControls(): void {
+    const click = (id: string, action: () => void): void => $(id).addEventListener("click", action);
+    click("first", () => this.goTo(0));
+    click("back", () => this.goTo(this.step - 1));
+    click("forward", () => this.goTo(this.step + 1));
+    click("last", () => this.goTo(this.length));
+    click("play", () => this.togglePlay());
+    click("zoom-in", () => this.zoom(0.5));
+    click("zoom-out", () => this.zoom(2));
+    click("zoom-fit", () => {
+      this.zoomedBytesPerRow = undefined;
+      this.render();
+    });
+    click("export-svg", () => this.exportSvg());
+    click("copy-link", () => {
+      void this.updateLink().then(async (href) => {
+        try {
+          await navigator.clipboard.writeText(href);
+          this.showStatus("Link copied to the clipboard.", false);
+        } catch {
+          this.showStatus(`Link: ${href}`, false);
+        }
+      });
+    });
+    click("run-editor", () => {
+      try {
+        this.load(programFromText($<HTMLTextAreaElement>("editor").value), this.a?.policy ?? "best-fit", this.b?.policy, 0);
+      } catch (error) {
+        this.showStatus(error, true);
+      }
+    });
+    $("step-slider").addEventListener("input", (e) => this.goTo(Number((e.target as HTMLInputElement).value)));
+    $("step-input").addEventListener("change", (e) => this.goTo(Number((e.target as HTMLInputElement).value)));
+    $("program-select").addEventListener("change", (e) => {
+      const [kind, ...name] = (e.target as HTMLSelectElement).value.split(":");
+      if (kind !== "ref" && kind !== "rep") return;
+      loadBundled(kind, name.join(":")).then(
+        (program) => this.load(program, this.a?.policy ?? "best-fit", this.b?.policy, 0),
+        (error: unknown) => this.showStatus(error, true),
+      );
+    });
+    $("policy-select").addEventListener("change", (e) => {
+      if (this.program !== undefined) this.load(this.program, (e.target as HTMLSelectElement).value, this.b?.policy, this.step);
+    });
+    $("compare-select").addEventListener("change", (e) => {
+      if (this.program !== undefined && this.a !== undefined) this.load(this.program, this.a.policy, (e.target as HTMLSelectElement).value, this.step);
+    });
+    $("file-input").addEventListener("change", (e) => {
+      const file = (e.target as HTMLInputElement).files?.[0];
+      if (file !== undefined) void this.loadFile(file);
+    });
+    $("op-list").addEventListener("click", (e) => {
+      const row = (e.target as HTMLElement).closest<HTMLElement>("li[data-index]");
+      if (row !== null) this.goTo(Number(row.dataset.index) + 1);
+    });
+    for (const id of ["stats-a", "stats-b"]) {
+      $(id).addEventListener("click", (e) => {
+        const chart = (e.target as Element).closest("svg.timeline-chart");
+        if (!(chart instanceof SVGSVGElement)) return;
+        const box = chart.getBoundingClientRect();
+        const x = ((e.clientX - box.left) / box.width) * chart.viewBox.baseVal.width;
+        this.goTo(stepAtChartX(x, this.length));
+      });
+    }
+    document.addEventListener("keydown", (e) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
+      const keys: Record<string, () => void> = {
+        ArrowLeft: () => this.goTo(this.step - 1),
+        ArrowRight: () => this.goTo(this.step + 1),
+        Home: () => this.goTo(0),
+        End: () => this.goTo(this.length),
+        " ": () => this.togglePlay(),
+      };
+      const action = keys[e.key];
+      if (action !== undefined) {
+        e.preventDefault();
+        action();
+      }
+    });
+    document.addEventListener("dragover", (e) => {
+      e.preventDefault();
+      document.body.classList.add("dragging");
+    });
+    document.addEventListener("dragleave", () => document.body.classList.remove("dragging"));
+    document.addEventListener("drop", (e) => {
+      e.preventDefault();
+      document.body.classList.remove("dragging");
+      const file = e.dataTransfer?.files[0];
+      if (file !== undefined) void this.loadFile(file);
+    });
+  }
+
+  private zoom(factor: number): void {
+    this.zoomedBytesPerRow = Math.max(32, Math.min(2 ** 30, this.bytesPerRow * factor));
+    this.render();
+  }
+}
+
+new Explorer().start();

@@ -1,0 +1,166 @@
+// The heap map: every region drawn to scale as rows of `bytesPerRow` bytes, every block as a group of
+// rectangles (its 32-byte header, the bytes the program asked for, and the padding or unsplit tail
+// past them, hatched), colored by status. The break and each mapping's unused page tail are marked.
+// Pure: picture in, SVG text out, with colors as attributes so an exported file looks the same.
+import { HEADER_BYTES } from "@osmem/core";
+import type { BlockPicture, HeapPicture, RegionPicture } from "../model/picture.js";
+import { escapeXml, formatBytes } from "@osmem/harness/browser";
+
+const hex = (value: number): string => `0x${value.toString(16)}`;
+
+/** How the map is laid out. */
+export interface HeapMapLayout {
+  /** Bytes per row; zooming halves or doubles it. A power of two. */
+  readonly bytesPerRow: number;
+  /** Width of the drawing area in pixels (labels excluded). */
+  readonly widthPx: number;
+  /** An address inside the block to outline (the current call's block); 0 for none. */
+  readonly highlightAddr?: number;
+}
+
+/** Fill colors by block status, and of the parts of a block. */
+export const COLORS = Object.freeze({
+  free: "#7cc47f",
+  alloc: "#4c78a8",
+  mapped: "#9467bd",
+  header: "#1f2d3d",
+  slack: "#f2b134",
+  unused: "#e4e4e4",
+  brk: "#d62728",
+});
+
+const ROW_HEIGHT = 18;
+const ROW_GAP = 4;
+const LABEL_WIDTH = 96;
+const TITLE_HEIGHT = 22;
+const REGION_GAP = 14;
+/** Rows drawn per region at most; the rest is summarised (zoom out to see it). */
+export const MAX_ROWS_PER_REGION = 4096;
+
+/** The smallest power-of-two row width that shows all regions in about `rows` rows. */
+export function fitBytesPerRow(picture: HeapPicture, rows = 24): number {
+  const total = picture.regions.reduce((sum, r) => sum + (r.end - r.start), 0);
+  let bytesPerRow = 64;
+  while (bytesPerRow * rows < total && bytesPerRow < 2 ** 30) bytesPerRow *= 2;
+  return bytesPerRow;
+}
+
+interface Span {
+  readonly from: number;
+  readonly to: number;
+  readonly fill: string;
+  readonly hatched?: boolean;
+}
+
+/** The parts of a block as offsets inside its region. */
+function spansOf(block: BlockPicture): Span[] {
+  const start = block.offset;
+  const payload = start + HEADER_BYTES;
+  const end = payload + block.sizeBytes;
+  const used = block.requestedBytes === undefined ? end : Math.min(end, payload + block.requestedBytes);
+  const spans: Span[] = [{ from: start, to: payload, fill: COLORS.header }];
+  if (used > payload) spans.push({ from: payload, to: used, fill: COLORS[block.status] });
+  if (end > used) spans.push({ from: used, to: end, fill: block.status === "free" ? COLORS.free : COLORS.slack, hatched: block.status !== "free" });
+  return spans;
+}
+
+/** Cuts `[from, to)` at row boundaries and draws each piece. */
+function drawSpan(span: Span, layout: HeapMapLayout, top: number, maxRows: number): string {
+  const scale = layout.widthPx / layout.bytesPerRow;
+  let out = "";
+  for (let from = span.from; from < span.to; ) {
+    const row = Math.floor(from / layout.bytesPerRow);
+    if (row >= maxRows) break;
+    const rowEnd = (row + 1) * layout.bytesPerRow;
+    const to = Math.min(span.to, rowEnd);
+    const x = LABEL_WIDTH + (from - row * layout.bytesPerRow) * scale;
+    const y = top + row * (ROW_HEIGHT + ROW_GAP);
+    const width = Math.max((to - from) * scale, 0.5);
+    const fill = span.hatched === true ? `fill="url(#osmem-slack)"` : `fill="${span.fill}"`;
+    out += `<rect x="${x.toFixed(2)}" y="${y}" width="${width.toFixed(2)}" height="${ROW_HEIGHT}" ${fill}/>`;
+    from = to;
+  }
+  return out;
+}
+
+function blockTitle(block: BlockPicture): string {
+  const lines = [
+    `${block.status} block at ${block.name}`,
+    `header: size ${block.sizeBytes}, status ${block.status.toUpperCase()}, prev ${block.prev}, next ${block.next}`,
+    `payload: ${formatBytes(block.sizeBytes)}` +
+      (block.requestedBytes === undefined ? "" : `, requested ${formatBytes(block.requestedBytes)}, slack ${formatBytes(block.sizeBytes - block.requestedBytes)}`),
+  ];
+  return escapeXml(lines.join("\n"));
+}
+
+function drawRegion(region: RegionPicture, blocks: readonly BlockPicture[], layout: HeapMapLayout, top: number): { svg: string; height: number } {
+  const size = region.end - region.start;
+  const rows = Math.max(1, Math.ceil(size / layout.bytesPerRow));
+  const drawnRows = Math.min(rows, MAX_ROWS_PER_REGION);
+  const rowsTop = top + TITLE_HEIGHT;
+  const title =
+    region.kind === "heap"
+      ? `brk heap · ${region.name} … break at ${hex(size)} · ${formatBytes(size)}`
+      : `mapping ${region.name} · ${formatBytes(size)}`;
+  let svg = `<g class="region" data-region="${region.id}" data-start="${region.start}" data-end="${region.end}">`;
+  svg += `<text x="0" y="${top + 15}" font-size="13" font-weight="600" fill="#222">${escapeXml(title)}</text>`;
+  for (let row = 0; row < drawnRows; row += 1) {
+    const y = rowsTop + row * (ROW_HEIGHT + ROW_GAP);
+    const rowBytes = Math.min(layout.bytesPerRow, size - row * layout.bytesPerRow);
+    svg += `<text x="${LABEL_WIDTH - 6}" y="${y + 13}" font-size="11" text-anchor="end" fill="#666">+${hex(row * layout.bytesPerRow)}</text>`;
+    svg += `<rect x="${LABEL_WIDTH}" y="${y}" width="${((rowBytes * layout.widthPx) / layout.bytesPerRow).toFixed(2)}" height="${ROW_HEIGHT}" fill="${COLORS.unused}"/>`;
+  }
+  for (const block of blocks) {
+    svg +=
+      `<g class="block" data-region="${region.id}" data-offset="${block.offset}" data-status="${block.status}"` +
+      ` data-size="${block.sizeBytes}" data-name="${escapeXml(block.name)}"><title>${blockTitle(block)}</title>`;
+    const spans = spansOf(block);
+    for (const span of spans) svg += drawSpan(span, layout, rowsTop, drawnRows);
+    const hit = layout.highlightAddr ?? 0;
+    if (hit >= block.addr && hit < block.addr + HEADER_BYTES + block.sizeBytes) {
+      const outline: Span = { from: block.offset, to: block.offset + HEADER_BYTES + block.sizeBytes, fill: "none" };
+      svg += `<g class="current-block">${drawSpan(outline, layout, rowsTop, drawnRows).replace(/fill="none"/g, 'fill="none" stroke="#e0a800" stroke-width="2.5"')}</g>`;
+    }
+    svg += "</g>";
+  }
+  const height = TITLE_HEIGHT + drawnRows * (ROW_HEIGHT + ROW_GAP);
+  if (region.kind === "heap" && rows <= drawnRows) {
+    const lastRow = rows - 1;
+    const x = LABEL_WIDTH + ((size - lastRow * layout.bytesPerRow) * layout.widthPx) / layout.bytesPerRow;
+    const y = rowsTop + lastRow * (ROW_HEIGHT + ROW_GAP);
+    svg += `<g class="break-marker"><line x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="${y - 3}" y2="${y + ROW_HEIGHT + 3}" stroke="${COLORS.brk}" stroke-width="2"/>`;
+    svg += `<text x="${(x + 4).toFixed(2)}" y="${y + 13}" font-size="11" fill="${COLORS.brk}">brk</text></g>`;
+  }
+  if (rows > drawnRows) {
+    svg += `<text x="${LABEL_WIDTH}" y="${rowsTop + height - TITLE_HEIGHT + 12}" font-size="11" fill="#666">… ${rows - drawnRows} more rows: zoom out to see them</text>`;
+  }
+  return { svg: `${svg}</g>`, height: height + (rows > drawnRows ? 16 : 0) };
+}
+
+/** Draws `picture` as a standalone SVG document. */
+export function renderHeapMap(picture: HeapPicture, layout: HeapMapLayout): string {
+  let body = "";
+  let top = 4;
+  for (const region of picture.regions) {
+    const drawn = drawRegion(
+      region,
+      picture.blocks.filter((b) => b.region === region.id),
+      layout,
+      top,
+    );
+    body += drawn.svg;
+    top += drawn.height + REGION_GAP;
+  }
+  if (picture.regions.length === 0) {
+    body += `<text x="0" y="20" font-size="13" fill="#666">No memory taken from the OS yet: the first malloc will call brk.</text>`;
+    top = 32;
+  }
+  const width = LABEL_WIDTH + layout.widthPx + 40;
+  const defs =
+    `<defs><pattern id="osmem-slack" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +
+    `<rect width="6" height="6" fill="${COLORS.slack}"/><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern></defs>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="heap-map" data-step="${picture.step}" data-blocks="${picture.blocks.length}"` +
+    ` width="${width}" height="${top}" viewBox="0 0 ${width} ${top}" font-family="system-ui, sans-serif">${defs}${body}</svg>`
+  );
+}

@@ -1,0 +1,219 @@
+// The explorer in a real browser: builds the static site, serves it with `vite preview`, drives
+// Debian's Chromium through playwright-core, and checks every drawn block (via its data attributes)
+// against what @osmem/core reports when the same program runs in Node (test/oracle.ts).
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { build, preview, type PreviewServer } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { firstDifference, refCalls, repCalls, runOracle, type DrawnBlock, type OracleCall } from "./oracle.js";
+
+const CHROMIUM = process.env.OSMEM_CHROMIUM ?? "/usr/bin/chromium";
+const haveBrowser = existsSync(CHROMIUM);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const refText = (name: string): string => readFileSync(new URL(`../../harness/refs/${name}.ref`, import.meta.url), "utf8");
+const repText = (name: string): string => readFileSync(new URL(`../../harness/traces/${name}.rep`, import.meta.url), "latin1");
+
+/** Chromium flags for CI: no sandbox (containers), and nothing that phones home. */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-default-apps",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-dev-shm-usage",
+];
+
+it.runIf(process.env.OSMEM_REQUIRE_BROWSER === "1")("a browser is installed when OSMEM_REQUIRE_BROWSER=1 (as .ci/run sets it)", () => {
+  expect(haveBrowser, `no Chromium at ${CHROMIUM}: apt-get install chromium`).toBe(true);
+});
+
+const suiteTitle = haveBrowser ? "the explorer in Chromium" : `the explorer in Chromium — SKIPPED: no browser at ${CHROMIUM} (apt-get install chromium)`;
+
+describe.skipIf(!haveBrowser)(suiteTitle, () => {
+  let server: PreviewServer;
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await build({ root: ROOT, logLevel: "warn" });
+    server = await preview({ root: ROOT, preview: { port: 0, strictPort: false, open: false }, logLevel: "warn" });
+    url = server.resolvedUrls?.local[0] ?? "";
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") pageErrors.push(message.text());
+    });
+    // Every request must stay on the preview server: the site works offline.
+    await page.route("**/*", (route) => (route.request().url().startsWith(url) ? route.continue() : route.abort()));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const drawnBlocks = (pane: "a" | "b" = "a"): Promise<DrawnBlock[]> =>
+    page.$$eval(`#map-${pane} svg.heap-map g.block`, (elements) =>
+      elements.map((el) => {
+        const data = (el as SVGGElement).dataset;
+        return {
+          region: data.region === "heap" ? ("heap" as const) : ("mapping" as const),
+          offset: Number(data.offset),
+          status: data.status ?? "",
+          size: Number(data.size),
+        };
+      }),
+    );
+  const shownStep = async (): Promise<number> => Number(await page.getAttribute("#step-label", "data-step"));
+  const loadProgram = async (value: string, calls: number): Promise<void> => {
+    await page.selectOption("#program-select", value);
+    await page.waitForFunction((n) => document.getElementById("step-label")?.textContent?.endsWith(`/ ${n}`), calls);
+  };
+
+  it("loads test-malloc-split-vector and draws, at every step, exactly the blocks the core reports", async () => {
+    await page.goto(url);
+    await page.waitForSelector("svg.heap-map");
+    const calls = refCalls(refText("test-malloc-split-vector"), "test-malloc-split-vector");
+    const oracle = runOracle(calls, "best-fit");
+    await loadProgram("ref:test-malloc-split-vector", calls.length);
+    await page.click("#first");
+    expect(await drawnBlocks()).toEqual(oracle.blocksAt(0));
+    let splits = 0;
+    for (let step = 1; step <= calls.length; step += 1) {
+      await page.click("#forward");
+      expect(await shownStep()).toBe(step);
+      const blocks = await drawnBlocks();
+      expect(blocks, `step ${step}`).toEqual(oracle.blocksAt(step));
+      if (blocks.length > oracle.blocksAt(step - 1).length && calls[step - 1]?.kind === "malloc") splits += 1;
+      expect(await page.getAttribute("[data-testid=checker]", "data-ok")).toBe("true");
+      expect(await page.getAttribute("#op-list li.current", "data-index")).toBe(String(step - 1));
+    }
+    expect(splits, "some malloc split a block (or grew the heap) while we watched").toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("stepping backward, jumping and the keyboard show exactly the earlier states", async () => {
+    const calls = refCalls(refText("test-malloc-split-vector"), "test-malloc-split-vector");
+    const oracle = runOracle(calls, "best-fit");
+    await page.click("#last");
+    for (let step = calls.length - 1; step >= calls.length - 12; step -= 1) {
+      await page.click("#back");
+      expect(await drawnBlocks(), `back to ${step}`).toEqual(oracle.blocksAt(step));
+    }
+    await page.fill("#step-input", "13");
+    await page.press("#step-input", "Enter");
+    expect(await shownStep()).toBe(13);
+    expect(await drawnBlocks()).toEqual(oracle.blocksAt(13));
+    await page.click("body", { position: { x: 5, y: 880 } });
+    await page.keyboard.press("ArrowLeft");
+    expect(await drawnBlocks()).toEqual(oracle.blocksAt(12));
+    await page.keyboard.press("Home");
+    expect(await drawnBlocks()).toEqual(oracle.blocksAt(0));
+  });
+
+  it("compares two policies side by side and marks the step where they diverge", async () => {
+    const name = "test-malloc-coalesce";
+    const calls = refCalls(refText(name), name);
+    const best = runOracle(calls, "best-fit");
+    const first = runOracle(calls, "worst-fit");
+    const expected = firstDifference(best, first);
+    expect(expected, "the programs must differ for this test to mean something").toBeGreaterThanOrEqual(0);
+    await loadProgram(`ref:${name}`, calls.length);
+    await page.selectOption("#compare-select", "worst-fit");
+    await page.waitForSelector("#pane-b:not([hidden]) svg.heap-map");
+    expect(await page.getAttribute("[data-testid=divergence]", "data-step")).toBe(String(expected + 1));
+    await page.fill("#step-input", String(expected + 1));
+    await page.press("#step-input", "Enter");
+    expect(await drawnBlocks("a")).toEqual(best.blocksAt(expected + 1));
+    expect(await drawnBlocks("b")).toEqual(first.blocksAt(expected + 1));
+    expect(await drawnBlocks("a")).not.toEqual(await drawnBlocks("b"));
+    expect(await page.getAttribute("#op-list li.divergence", "data-index")).toBe(String(expected));
+    const indexed = runOracle(calls, "indexed-best-fit");
+    expect(firstDifference(best, indexed)).toBe(-1);
+    await page.selectOption("#compare-select", "indexed-best-fit");
+    await page.waitForFunction(() => document.querySelector("[data-testid=divergence]")?.getAttribute("data-step") === "none");
+  });
+
+  it("a shareable link restores the program, the policies and the step", async () => {
+    await page.selectOption("#compare-select", "next-fit");
+    await page.fill("#step-input", "20");
+    await page.press("#step-input", "Enter");
+    await page.waitForFunction(() => location.hash.includes("step=20") && location.hash.includes("compare=next-fit"));
+    const link = page.url();
+    const other = await browser.newPage();
+    await other.goto(link);
+    await other.waitForSelector("#pane-b:not([hidden]) svg.heap-map");
+    expect(await other.getAttribute("#step-label", "data-step")).toBe("20");
+    expect(await other.inputValue("#compare-select")).toBe("next-fit");
+    const blocksThere = await other.$$eval("#map-b g.block", (els) => els.map((e) => (e as SVGGElement).dataset.offset));
+    expect(blocksThere).toEqual(await page.$$eval("#map-b g.block", (els) => els.map((e) => (e as SVGGElement).dataset.offset)));
+    await other.close();
+    await page.selectOption("#compare-select", "");
+  });
+
+  it("runs a typed program, and carries it in the link", async () => {
+    const text = "a = malloc 100\nb = malloc 200\nc = calloc 4 50\nfree b\nd = malloc 40\nbig = malloc 300000\nd = realloc d 8\nfree a";
+    const calls: OracleCall[] = [
+      { kind: "malloc", sizes: [100], ptrFrom: -1 },
+      { kind: "malloc", sizes: [200], ptrFrom: -1 },
+      { kind: "calloc", sizes: [4, 50], ptrFrom: -1 },
+      { kind: "free", sizes: [], ptrFrom: 1 },
+      { kind: "malloc", sizes: [40], ptrFrom: -1 },
+      { kind: "malloc", sizes: [300000], ptrFrom: -1 },
+      { kind: "realloc", sizes: [8], ptrFrom: 4 },
+      { kind: "free", sizes: [], ptrFrom: 0 },
+    ];
+    const oracle = runOracle(calls, "best-fit");
+    await page.click("#editor-box summary");
+    await page.fill("#editor", text);
+    await page.click("#run-editor");
+    await page.waitForFunction(() => document.getElementById("step-label")?.textContent === "step 0 / 8");
+    await page.click("#last");
+    expect(await drawnBlocks()).toEqual(oracle.blocksAt(8));
+    expect((await drawnBlocks()).some((b) => b.region === "mapping")).toBe(true);
+    await page.waitForFunction(() => location.hash.includes("src=text"));
+    const other = await browser.newPage();
+    await other.goto(page.url());
+    await other.waitForFunction(() => document.getElementById("step-label")?.textContent === "step 8 / 8");
+    expect(await other.inputValue("#editor")).toBe(text);
+    await other.close();
+  });
+
+  it("reports a bad typed program with its line, and keeps the last good one", async () => {
+    await page.fill("#editor", "p = malloc 10\nfree q");
+    await page.click("#run-editor");
+    await expect.poll(() => page.textContent("#status")).toMatch(/line 2: 'q' was never assigned/);
+    expect(await page.textContent("#step-label")).toBe("step 8 / 8");
+  });
+
+  it("exports the heap map as a standalone SVG with one group per block", async () => {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-svg")]);
+    const path = await download.path();
+    const svg = readFileSync(path, "utf8");
+    expect(svg).toMatch(/^<\?xml[^>]*>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg.match(/<g class="block"/g)?.length).toBe((await drawnBlocks()).length);
+  });
+
+  it("stays correct on the largest bundled workload, at the end and one step back", async () => {
+    const name = "realloc-bal";
+    const calls = repCalls(repText(name), name);
+    const n = calls.length;
+    const oracle = runOracle(calls, "tlsf", new Set([n, n - 1, 5000]));
+    await page.selectOption("#policy-select", "tlsf");
+    await loadProgram(`rep:${name}`, n);
+    await page.click("#last");
+    expect(await drawnBlocks()).toEqual(oracle.blocksAt(n));
+    await page.click("#back");
+    expect(await drawnBlocks()).toEqual(oracle.blocksAt(n - 1));
+    await page.fill("#step-input", "5000");
+    await page.press("#step-input", "Enter");
+    expect(await drawnBlocks()).toEqual(oracle.blocksAt(5000));
+    expect(await page.getAttribute("[data-testid=checker]", "data-ok")).toBe("true");
+    expect(pageErrors).toEqual([]);
+  });
+});
