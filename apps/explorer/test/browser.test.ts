@@ -191,6 +191,20 @@ describe.skipIf(!haveBrowser)(suiteTitle, () => {
     expect(await page.textContent("#step-label")).toBe("step 8 / 8");
   });
 
+  it("loads a dropped or picked .rep file and plays it", async () => {
+    const text = "0\n3\n6\n1\na 0 24\na 1 4000\nf 0\na 2 16\nr 1 9000\nf 2\n";
+    const oracle = runOracle(repCalls(text, "mine"), "best-fit");
+    await page.setInputFiles("#file-input", { name: "mine.rep", mimeType: "text/plain", buffer: Buffer.from(text) });
+    await page.waitForFunction(() => document.getElementById("step-label")?.textContent === "step 0 / 6");
+    await page.selectOption("#speed-select", "64");
+    await page.click("#play");
+    await page.waitForFunction(() => document.getElementById("step-label")?.textContent === "step 6 / 6");
+    expect(await page.textContent("#play")).toContain("play");
+    expect(await drawnBlocks()).toEqual(oracle.blocksAt(6));
+    await page.click("#back");
+    expect(await drawnBlocks()).toEqual(oracle.blocksAt(5));
+  });
+
   it("exports the heap map as a standalone SVG with one group per block", async () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-svg")]);
     const path = await download.path();

@@ -59,7 +59,7 @@ describe("the machine reproduces the reference traces", () => {
     });
   });
 
-  it("indexed-best-fit never diverges from best-fit; first-fit does on split-vector programs", () => {
+  it("indexed-best-fit never diverges from best-fit; first-fit does where best fit skips a bigger hole", () => {
     for (const name of refNames) {
       const program = programFromRef(refText(name), name);
       expect(divergence(buildTimeline(program, "best-fit"), buildTimeline(program, "indexed-best-fit")), name).toBe(-1);
@@ -83,7 +83,7 @@ describe("navigation", () => {
   it("stepping back one call at a time (served from the rewind cache) matches fresh replays", () => {
     const nav = new Navigator(program, "best-fit");
     nav.goTo(program.ops.length);
-    for (let step = program.ops.length - 1; step >= program.ops.length - 40; step -= 1) {
+    for (let step = program.ops.length - 1; step >= program.ops.length - 12; step -= 1) {
       expect(JSON.stringify(nav.goTo(step)), `step ${step}`).toBe(JSON.stringify(new Navigator(program, "best-fit").goTo(step)));
     }
   });
