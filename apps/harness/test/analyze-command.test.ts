@@ -39,7 +39,7 @@ async function analyze(args: string[], io: Partial<AnalyzeCommandIo> & { tty?: b
 }
 
 const NDJSON_KEYS = [
-  "trace", "policy", "ops", "opsPerSec", "contentChecks", "peakLiveBytes", "peakFootprintBytes", "peakUtilization",
+  "trace", "policy", "ops", "opsPerSec", "contentChecks", "peakLiveBytes", "peakFootprintBytes", "peakUtilization", "utilizationBound",
   "internalFragmentationBytes", "internalFragmentation", "externalFragmentation", "freeBytesAtPeak",
   "largestFreeBytesAtPeak", "syscalls", "failures", "violations", "errors",
 ];
@@ -59,9 +59,9 @@ describe("osmem analyze", () => {
 
   it("prints the table and the per-policy summary", async () => {
     const run = await analyze(["--no-color", small]);
-    expect(run.stdout).toMatch(/^trace +policy +util +int frag +ext frag +brk +mmap +munmap +ops\/s +fail +status\n/);
+    expect(run.stdout).toMatch(/^trace +policy +util +bound +int frag +ext frag +brk +mmap +munmap +ops\/s +fail +status\n/);
     expect(run.stdout).toMatch(/\nsmall +best-fit +4\.0% /);
-    expect(run.stdout).toMatch(/\npolicy +traces +mean util +geomean ops\/s/);
+    expect(run.stdout).toMatch(/\npolicy +traces +mean util +mean bound +geomean ops\/s/);
     expect(run.stdout).not.toContain("\u001b[");
   });
 

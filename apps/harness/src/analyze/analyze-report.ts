@@ -25,6 +25,7 @@ const COLUMNS: readonly Column[] = [
   { title: "trace", align: "left", cell: (m) => m.trace },
   { title: "policy", align: "left", cell: (m) => m.policy },
   { title: "util", align: "right", cell: (m) => percent(m.peakUtilization) },
+  { title: "bound", align: "right", cell: (m) => percent(m.utilizationBound) },
   { title: "int frag", align: "right", cell: (m) => percent(m.internalFragmentation) },
   { title: "ext frag", align: "right", cell: (m) => percent(m.externalFragmentation) },
   { title: "brk", align: "right", cell: (m) => String(m.syscalls.brk) },
@@ -70,11 +71,11 @@ export function formatAnalysisTable(metrics: readonly WorkloadMetrics[], colors:
 export function formatSummary(metrics: readonly WorkloadMetrics[], colors: Colors): string {
   const summaries = summarizeByPolicy(metrics);
   const width = Math.max(6, ...summaries.map((s) => s.policy.length));
-  const lines = [colors.bold(`${"policy".padEnd(width)}  traces  mean util  geomean ops/s  failures  problems`)];
+  const lines = [colors.bold(`${"policy".padEnd(width)}  traces  mean util  mean bound  geomean ops/s  failures  problems`)];
   for (const s of summaries) {
     lines.push(
       `${s.policy.padEnd(width)}  ${String(s.traces).padStart(6)}  ${colorUtilization(percent(s.meanUtilization).padStart(9), s.meanUtilization, colors)}` +
-        `  ${formatRate(s.geomeanOpsPerSec).padStart(13)}  ${String(s.failures).padStart(8)}  ` +
+        `  ${percent(s.meanUtilizationBound).padStart(10)}  ${formatRate(s.geomeanOpsPerSec).padStart(13)}  ${String(s.failures).padStart(8)}  ` +
         (s.problems === 0 ? colors.green(String(s.problems).padStart(8)) : colors.red(String(s.problems).padStart(8))),
     );
   }

@@ -35,11 +35,12 @@ ul.problems { color: #b00020; font-family: ui-monospace, monospace; font-size: 1
 const td = (text: string, className = ""): string => `<td${className === "" ? "" : ` class="${className}"`}>${escapeXml(text)}</td>`;
 
 function metricsTable(runs: readonly WorkloadRun[], firstColumn: "trace" | "policy"): string {
-  const head = [firstColumn, "utilization", "peak live", "peak footprint", "int frag", "ext frag", "brk", "mmap", "munmap", "ops/s", "failures", "problems"];
+  const head = [firstColumn, "utilization", "bound (32-byte header)", "peak live", "peak footprint", "int frag", "ext frag", "brk", "mmap", "munmap", "ops/s", "failures", "problems"];
   const rows = runs.map(({ metrics: m }) =>
     [
       td(firstColumn === "trace" ? `${m.trace} × ${m.policy}` : m.policy),
       td(formatPercent(m.peakUtilization, 1)),
+      td(formatPercent(m.utilizationBound, 1)),
       td(formatBytes(m.peakLiveBytes)),
       td(formatBytes(m.peakFootprintBytes)),
       td(`${formatPercent(m.internalFragmentation, 1)} (${formatBytes(m.internalFragmentationBytes)})`),
@@ -58,10 +59,10 @@ function metricsTable(runs: readonly WorkloadRun[], firstColumn: "trace" | "poli
 function summaryTable(runs: readonly WorkloadRun[]): string {
   const rows = summarizeByPolicy(runs.map((run) => run.metrics)).map(
     (s) =>
-      `<tr>${td(s.policy)}${td(String(s.traces))}${td(formatPercent(s.meanUtilization, 1))}${td(formatRate(s.geomeanOpsPerSec))}` +
+      `<tr>${td(s.policy)}${td(String(s.traces))}${td(formatPercent(s.meanUtilization, 1))}${td(formatPercent(s.meanUtilizationBound, 1))}${td(formatRate(s.geomeanOpsPerSec))}` +
       `${td(String(s.failures), s.failures > 0 ? "bad" : "")}${td(String(s.problems), s.problems > 0 ? "bad" : "ok")}</tr>`,
   );
-  return `<table><thead><tr><th>policy</th><th>traces</th><th>mean utilization</th><th>geomean ops/s</th><th>failures</th><th>problems</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  return `<table><thead><tr><th>policy</th><th>traces</th><th>mean utilization</th><th>mean bound</th><th>geomean ops/s</th><th>failures</th><th>problems</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 function seriesOf(runs: readonly WorkloadRun[], pick: (run: WorkloadRun) => readonly number[]): LineSeries[] {

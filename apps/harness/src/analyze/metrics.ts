@@ -26,6 +26,11 @@ export interface WorkloadMetrics {
   readonly peakFootprintBytes: number;
   /** `peakLiveBytes / peakFootprintBytes` (0 when nothing was ever taken). */
   readonly peakUtilization: number;
+  /**
+   * The most any allocator with the 32-byte header and 8-byte alignment could reach on this trace
+   * (see utilization-bound.ts): what is left between this and `peakUtilization` is the policy's doing.
+   */
+  readonly utilizationBound: number;
   /** At the peak: headers, alignment padding and unsplit tails of allocated blocks, in bytes. */
   readonly internalFragmentationBytes: number;
   /** `internalFragmentationBytes / footprint` at the peak. */
@@ -138,6 +143,8 @@ export interface PolicySummary {
   readonly traces: number;
   /** Arithmetic mean of `peakUtilization`. */
   readonly meanUtilization: number;
+  /** Arithmetic mean of `utilizationBound` over the same traces. */
+  readonly meanUtilizationBound: number;
   /** Geometric mean of `opsPerSec` (runs with 0 ops/s are left out). */
   readonly geomeanOpsPerSec: number;
   readonly failures: number;
@@ -159,6 +166,7 @@ export function summarizeByPolicy(metrics: readonly WorkloadMetrics[]): PolicySu
       policy,
       traces: runs.length,
       meanUtilization: runs.reduce((sum, m) => sum + m.peakUtilization, 0) / runs.length,
+      meanUtilizationBound: runs.reduce((sum, m) => sum + m.utilizationBound, 0) / runs.length,
       geomeanOpsPerSec: rates.length === 0 ? 0 : Math.exp(rates.reduce((sum, rate) => sum + Math.log(rate), 0) / rates.length),
       failures: runs.reduce((sum, m) => sum + m.failures, 0),
       problems: runs.reduce((sum, m) => sum + m.violations + m.errors, 0),

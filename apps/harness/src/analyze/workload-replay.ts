@@ -11,6 +11,7 @@ import type { HeapMap, HeapMapBlock, WorkloadMetrics, WorkloadSeries } from "./m
 import { PayloadGuard } from "./payload-guard.js";
 import { RepOpKind } from "./rep-format.js";
 import type { RepTrace } from "./rep-format.js";
+import { utilizationBound } from "./utilization-bound.js";
 
 /** Samples taken over a run unless told otherwise. */
 export const DEFAULT_SAMPLE_COUNT = 300;
@@ -209,6 +210,7 @@ export function replayWorkload(trace: RepTrace, options: WorkloadReplayOptions):
     peakLiveBytes: peakLive,
     peakFootprintBytes: peakFootprint,
     peakUtilization: peakFootprint > 0 ? peakLive / peakFootprint : 0,
+    utilizationBound: utilizationBound(trace),
     internalFragmentationBytes: peakFragmentation.internalBytes,
     internalFragmentation: peakMapFootprint > 0 ? peakFragmentation.internalBytes / peakMapFootprint : 0,
     externalFragmentation: peakFragmentation.external,
