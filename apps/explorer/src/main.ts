@@ -319,6 +319,10 @@ class Explorer {
         this.goTo(stepAtChartX(x, this.length));
       });
     }
+    for (const id of ["map-a", "map-b"]) {
+      $(id).addEventListener("mousemove", (e) => this.showBlockCard(e));
+      $(id).addEventListener("mouseleave", () => ($("block-card").hidden = true));
+    }
     document.addEventListener("keydown", (e) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
       const keys: Record<string, () => void> = {
@@ -345,6 +349,31 @@ class Explorer {
       const file = e.dataTransfer?.files[0];
       if (file !== undefined) void this.loadFile(file);
     });
+  }
+
+  /** The header of the block under the pointer, in a card next to it (the SVG <title> stays for export). */
+  private showBlockCard(e: MouseEvent): void {
+    const card = $("block-card");
+    const block = (e.target as Element).closest<SVGGElement>("g.block");
+    if (block === null) {
+      card.hidden = true;
+      return;
+    }
+    const d = block.dataset;
+    const size = Number(d.size);
+    const requested = d.requested === "" || d.requested === undefined ? undefined : Number(d.requested);
+    const rows: [string, string][] = [
+      ["header at", d.name ?? ""],
+      ["size", `${size} B payload`],
+      ["status", (d.status ?? "").toUpperCase()],
+      ["prev", d.prev ?? ""],
+      ["next", d.next ?? ""],
+      ...(requested === undefined ? [] : ([["requested", `${requested} B (slack ${size - requested} B)`]] as [string, string][])),
+    ];
+    card.innerHTML = `<table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v.replace(/</g, "&lt;")}</td></tr>`).join("")}</table>`;
+    card.hidden = false;
+    card.style.left = `${Math.min(e.clientX + 14, window.innerWidth - card.offsetWidth - 8)}px`;
+    card.style.top = `${Math.min(e.clientY + 14, window.innerHeight - card.offsetHeight - 8)}px`;
   }
 
   private zoom(factor: number): void {

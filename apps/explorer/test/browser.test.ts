@@ -116,6 +116,21 @@ describe.skipIf(!haveBrowser)(suiteTitle, () => {
     expect(await drawnBlocks()).toEqual(oracle.blocksAt(0));
   });
 
+  it("hovering a block shows its header fields, linked to its neighbours", async () => {
+    await page.fill("#step-input", "20");
+    await page.press("#step-input", "Enter");
+    const blocks = page.locator("#map-a g.block[data-region=heap]");
+    const names = await blocks.evaluateAll((els) => els.map((e) => (e as SVGGElement).dataset.name ?? ""));
+    expect(names.length).toBeGreaterThan(3);
+    const third = blocks.nth(2);
+    await third.locator("rect").first().hover({ force: true });
+    const card = await page.textContent("#block-card");
+    expect(card).toContain(`header at${names[2]}`);
+    expect(card).toContain(`prev${names[1]}`);
+    expect(card).toContain(`next${names[3]}`);
+    expect(card).toContain(`size${await third.getAttribute("data-size")} B payload`);
+  });
+
   it("compares two policies side by side and marks the step where they diverge", async () => {
     const name = "test-malloc-coalesce";
     const calls = refCalls(refText(name), name);

@@ -113,7 +113,8 @@ function drawRegion(region: RegionPicture, blocks: readonly BlockPicture[], layo
   for (const block of blocks) {
     svg +=
       `<g class="block" data-region="${region.id}" data-offset="${block.offset}" data-status="${block.status}"` +
-      ` data-size="${block.sizeBytes}" data-name="${escapeXml(block.name)}"><title>${blockTitle(block)}</title>`;
+      ` data-size="${block.sizeBytes}" data-name="${escapeXml(block.name)}" data-prev="${escapeXml(block.prev)}"` +
+      ` data-next="${escapeXml(block.next)}" data-requested="${block.requestedBytes ?? ""}"><title>${blockTitle(block)}</title>`;
     const spans = spansOf(block);
     for (const span of spans) svg += drawSpan(span, layout, rowsTop, drawnRows);
     const hit = layout.highlightAddr ?? 0;
