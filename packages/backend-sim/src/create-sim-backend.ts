@@ -16,8 +16,8 @@ import { ADDRESS_SPACE_END, type FaultSpec, type SimBackend, type SimBackendOpti
 import { FaultPlan } from "./internal/fault-plan.js";
 import { MappingTable } from "./internal/mapping-table.js";
 import { isPageAligned, roundUpToPage } from "./internal/page-math.js";
-import { BufferPool } from "./internal/buffer-pool.js";
-import { Region, ensureHeapCapacity, setHeapEnd } from "./internal/region.js";
+import { SHARED_BUFFER_POOL } from "./internal/buffer-pool.js";
+import { Region, ensureHeapCapacity, releaseHeap, setHeapEnd } from "./internal/region.js";
 import { resolveOptions, type ResolvedOptions } from "./internal/resolve-options.js";
 import { SimMemory } from "./internal/sim-memory.js";
 
@@ -47,7 +47,7 @@ class SimBackendImpl implements SimBackend {
   private readonly faults = new FaultPlan();
   private readonly heap: Region;
   private readonly table = new MappingTable();
-  private readonly buffers = new BufferPool();
+  private readonly buffers = SHARED_BUFFER_POOL;
 
   constructor(private readonly options: ResolvedOptions) {
     this.pageSize = options.pageSize;
@@ -82,6 +82,11 @@ class SimBackendImpl implements SimBackend {
 
   moveBreakExternally(addr: Addr): SysResult<Addr> {
     return this.doBrk(addr);
+  }
+
+  release(): void {
+    this.table.unmap(0, ADDRESS_SPACE_END, (region) => this.buffers.give(region.bytes));
+    releaseHeap(this.heap);
   }
 
   brk(addr: Addr): SysResult<Addr> {

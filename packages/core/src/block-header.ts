@@ -1,11 +1,13 @@
 // The only module that knows where the fields of a block header live. Everything else reads and
-// writes headers through these accessors; nothing outside this file adds a field offset to an address.
+// writes headers through these accessors (the heap's hot paths through BlockHeaders, which uses the
+// backend's typed-array window when it has one); nothing outside this file adds a field offset to an
+// address.
 //
 //  +0  u64 size    payload bytes, a multiple of ALIGN
 //  +8  i32 status  FREE 0 | ALLOC 1 | MAPPED 2   (+12: 4 bytes padding)
 //  +16 u64 prev    header address of the previous block in the list, 0 if none
 //  +24 u64 next    header address of the next block in the list, 0 if none
-import type { Addr, Memory } from "@osmem/syscalls";
+import type { Addr, Memory, MemoryWindow } from "@osmem/syscalls";
 import { ALIGN, HEADER_BYTES, type BlockStatus } from "./api.js";
 
 /** Byte offset of the `size` field. */
@@ -29,20 +31,12 @@ export const blockEnd = (block: Addr, sizeBytes: number): Addr => block + HEADER
 
 /** Reads the payload size of `block`. */
 export const readSize = (m: Memory, block: Addr): number => m.readU64(block + OFF_SIZE);
-/** Writes the payload size of `block`. */
-export const writeSize = (m: Memory, block: Addr, sizeBytes: number): void => m.writeU64(block + OFF_SIZE, sizeBytes);
 /** Reads the raw status of `block` (not necessarily a valid {@link BlockStatus}). */
 export const readStatus = (m: Memory, block: Addr): number => m.readI32(block + OFF_STATUS);
-/** Writes the status of `block`. */
-export const writeStatus = (m: Memory, block: Addr, status: BlockStatus): void => m.writeI32(block + OFF_STATUS, status);
 /** Reads the previous block's header address (0 if none). */
 export const readPrev = (m: Memory, block: Addr): Addr => m.readU64(block + OFF_PREV);
-/** Writes the previous block's header address. */
-export const writePrev = (m: Memory, block: Addr, prev: Addr): void => m.writeU64(block + OFF_PREV, prev);
 /** Reads the next block's header address (0 if none). */
 export const readNext = (m: Memory, block: Addr): Addr => m.readU64(block + OFF_NEXT);
-/** Writes the next block's header address. */
-export const writeNext = (m: Memory, block: Addr, next: Addr): void => m.writeU64(block + OFF_NEXT, next);
 
 /** Writes a whole header, padding included. */
 export function writeHeader(m: Memory, block: Addr, sizeBytes: number, status: BlockStatus, prev: Addr, next: Addr): void {
@@ -51,6 +45,108 @@ export function writeHeader(m: Memory, block: Addr, sizeBytes: number, status: B
   m.writeI32(block + OFF_STATUS + 4, 0);
   m.writeU64(block + OFF_PREV, prev);
   m.writeU64(block + OFF_NEXT, next);
+}
+
+const TWO_POW_32 = 2 ** 32;
+const NO_WORDS = new Uint32Array(0);
+const NO_SIGNED_WORDS = new Int32Array(0);
+
+/**
+ * The header fields of every block, for the heap's hot paths. Headers inside the backend's window
+ * over the heap (see {@link MemoryWindow}) are read and written as typed-array words; every other
+ * header (mapped blocks, a backend without windows) goes through {@link Memory}, with the same result.
+ * The window must be fetched again with {@link BlockHeaders.refresh} after every brk, mmap or munmap.
+ */
+export class BlockHeaders {
+  readonly memory: Memory;
+  /** The window's first address, its length in bytes (0: no window) and its words. */
+  private base = 0;
+  private lengthBytes = 0;
+  private u32: Uint32Array = NO_WORDS;
+  private i32: Int32Array = NO_SIGNED_WORDS;
+
+  constructor(memory: Memory) {
+    this.memory = memory;
+  }
+
+  /** Fetches the window over the region holding `addr` (NULL: none), dropping the previous one. */
+  refresh(addr: Addr): void {
+    const window = addr === 0 || this.memory.windowAt === undefined ? undefined : this.memory.windowAt(addr);
+    this.base = window === undefined ? 0 : window.base;
+    this.lengthBytes = window === undefined ? 0 : window.lengthBytes;
+    this.u32 = window === undefined ? NO_WORDS : window.u32;
+    this.i32 = window === undefined ? NO_SIGNED_WORDS : window.i32;
+  }
+
+  /** The index of the first word of `block`'s header in the window, or -1 when it is not inside (or not aligned). */
+  private wordOf(block: Addr): number {
+    const offset = block - this.base;
+    return offset >= 0 && offset <= this.lengthBytes - HEADER_BYTES && (offset & (ALIGN - 1)) === 0 ? offset / 4 : -1;
+  }
+
+  /** Reads the payload size of `block`. */
+  size(block: Addr): number {
+    const w = this.wordOf(block);
+    return w < 0 ? this.memory.readU64(block + OFF_SIZE) : this.u32[w]! + this.u32[w + 1]! * TWO_POW_32;
+  }
+  /** Reads the raw status of `block` (not necessarily a valid {@link BlockStatus}). */
+  status(block: Addr): number {
+    const w = this.wordOf(block);
+    return w < 0 ? this.memory.readI32(block + OFF_STATUS) : this.i32[w + OFF_STATUS / 4]!;
+  }
+  /** Reads the previous block's header address (0 if none). */
+  prev(block: Addr): Addr {
+    const w = this.wordOf(block) + OFF_PREV / 4;
+    return w < OFF_PREV / 4 ? this.memory.readU64(block + OFF_PREV) : this.u32[w]! + this.u32[w + 1]! * TWO_POW_32;
+  }
+  /** Reads the next block's header address (0 if none). */
+  next(block: Addr): Addr {
+    const w = this.wordOf(block) + OFF_NEXT / 4;
+    return w < OFF_NEXT / 4 ? this.memory.readU64(block + OFF_NEXT) : this.u32[w]! + this.u32[w + 1]! * TWO_POW_32;
+  }
+  /** Writes the payload size of `block`. pre: a safe non-negative integer. */
+  setSize(block: Addr, sizeBytes: number): void {
+    const w = this.wordOf(block);
+    if (w < 0) this.memory.writeU64(block + OFF_SIZE, sizeBytes);
+    else this.writeU64At(w, sizeBytes);
+  }
+  /** Writes the status of `block`. */
+  setStatus(block: Addr, status: BlockStatus): void {
+    const w = this.wordOf(block);
+    if (w < 0) this.memory.writeI32(block + OFF_STATUS, status);
+    else this.i32[w + OFF_STATUS / 4] = status;
+  }
+  /** Writes the previous block's header address. */
+  setPrev(block: Addr, prev: Addr): void {
+    const w = this.wordOf(block);
+    if (w < 0) this.memory.writeU64(block + OFF_PREV, prev);
+    else this.writeU64At(w + OFF_PREV / 4, prev);
+  }
+  /** Writes the next block's header address. */
+  setNext(block: Addr, next: Addr): void {
+    const w = this.wordOf(block);
+    if (w < 0) this.memory.writeU64(block + OFF_NEXT, next);
+    else this.writeU64At(w + OFF_NEXT / 4, next);
+  }
+  /** Writes a whole header, padding included. */
+  write(block: Addr, sizeBytes: number, status: BlockStatus, prev: Addr, next: Addr): void {
+    const w = this.wordOf(block);
+    if (w < 0) {
+      writeHeader(this.memory, block, sizeBytes, status, prev, next);
+      return;
+    }
+    this.writeU64At(w + OFF_SIZE / 4, sizeBytes);
+    this.i32[w + OFF_STATUS / 4] = status;
+    this.i32[w + OFF_STATUS / 4 + 1] = 0;
+    this.writeU64At(w + OFF_PREV / 4, prev);
+    this.writeU64At(w + OFF_NEXT / 4, next);
+  }
+
+  private writeU64At(w: number, value: number): void {
+    const low = value >>> 0;
+    this.u32[w] = low;
+    this.u32[w + 1] = (value - low) / TWO_POW_32;
+  }
 }
 
 /** True when `value` is a multiple of {@link ALIGN}. */

@@ -69,6 +69,31 @@ export interface Memory {
   fill(addr: Addr, lengthBytes: number, value: number): void;
   /** Copies `lengthBytes` bytes from `src` to `dst`; the ranges may overlap (memmove). */
   copy(dst: Addr, src: Addr, lengthBytes: number): void;
+  /**
+   * Optional: a typed-array {@link MemoryWindow} over the live region that holds `addr`, for hot paths
+   * that read and write many small fields. `undefined` when `addr` is in no live region or the backend
+   * offers no window for that region (callers then use the methods above, which always work). A window
+   * is valid only until the next `brk`, `mmap` or `munmap` made by anyone: fetch a new one after each.
+   */
+  windowAt?(addr: Addr): MemoryWindow | undefined;
+}
+
+/**
+ * A direct view of the bytes of one live region as 32-bit words, little-endian (a backend offers
+ * windows only on a little-endian host). Reading word `(addr - base) / 4` of `u32` gives what
+ * `readU32(addr)` gives for any 4-aligned `addr` in the window, and writing it is `writeU32`.
+ * It covers `[base, base + lengthBytes)` and nothing else: bytes past `lengthBytes` may exist in the
+ * arrays but are not live memory, and must be neither read nor written.
+ */
+export interface MemoryWindow {
+  /** The first address covered; a multiple of 8. */
+  readonly base: Addr;
+  /** How many bytes are covered; a multiple of 8, at most 2^32. */
+  readonly lengthBytes: number;
+  /** The covered words, unsigned. */
+  readonly u32: Uint32Array;
+  /** The same words, signed. */
+  readonly i32: Int32Array;
 }
 
 /**

@@ -2,11 +2,13 @@
 // Hot path: an access wholly inside the heap (checked first) or inside one mapping goes straight to
 // that region's DataView. Anything else takes the slow path, which either splits the access across
 // adjacent regions or throws SegmentationFault before touching a single byte.
-import { SegmentationFault, type Addr, type Memory } from "@osmem/syscalls";
+import { SegmentationFault, type Addr, type Memory, type MemoryWindow } from "@osmem/syscalls";
 import type { MappingTable } from "./mapping-table.js";
 import type { Region } from "./region.js";
 
 const TWO_POW_32 = 2 ** 32;
+/** Typed arrays use the host's byte order; windows are offered only where it is little-endian. */
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** One piece of a slow-path access: `count` bytes of `region` starting at buffer index `offset`. */
 interface Segment {
@@ -19,6 +21,10 @@ interface Segment {
 export class SimMemory implements Memory {
   private readonly scratchBytes = new Uint8Array(8);
   private readonly scratchView = new DataView(this.scratchBytes.buffer);
+  /** The heap's window as last handed out, and the heap buffer and end it was made for. */
+  private heapWindow: MemoryWindow | undefined = undefined;
+  private heapWindowBytes: Uint8Array | undefined = undefined;
+  private heapWindowEnd: Addr = 0;
 
   constructor(
     private readonly heap: Region,
@@ -145,6 +151,19 @@ export class SimMemory implements Memory {
     const dstOffset = dst - to.start;
     if (from === to) from.bytes.copyWithin(dstOffset, srcOffset, srcOffset + lengthBytes);
     else to.bytes.set(from.bytes.subarray(srcOffset, srcOffset + lengthBytes), dstOffset);
+  }
+
+  /** A window over the heap when `addr` is inside it; mappings offer none. */
+  windowAt(addr: Addr): MemoryWindow | undefined {
+    const heap = this.heap;
+    if (!HOST_IS_LITTLE_ENDIAN || !(addr >= heap.start && addr < heap.end)) return undefined;
+    if (this.heapWindowBytes !== heap.bytes || this.heapWindowEnd !== heap.end) {
+      const lengthBytes = Math.min(Math.floor((heap.end - heap.start) / 8) * 8, TWO_POW_32);
+      this.heapWindow = { base: heap.start, lengthBytes, u32: heap.words, i32: heap.signedWords };
+      this.heapWindowBytes = heap.bytes;
+      this.heapWindowEnd = heap.end;
+    }
+    return this.heapWindow;
   }
 
   /** The region holding all of `[addr, addr + lengthBytes)`, or `undefined` (slow path). The heap is tried first. */

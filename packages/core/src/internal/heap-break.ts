@@ -15,9 +15,11 @@ export interface HeapSegment {
   end: Addr;
 }
 
-/** What growing the heap needs from its owner: counting syscalls and recording refusals. */
+/** What growing the heap needs from its owner: counting syscalls, hearing of them, recording refusals. */
 export interface BreakHost {
   countBrk(): void;
+  /** A brk call returned (whatever its outcome): any memory window is stale. */
+  brkReturned(): void;
   fail(errno: Errno): -1;
 }
 
@@ -77,6 +79,7 @@ export class HeapBreak {
     if (this.segments.length === 0) {
       this.host.countBrk();
       const query = this.backend.brk(0);
+      this.host.brkReturned();
       if (!query.ok) return this.host.fail(query.errno);
       this.heapStart = query.value;
       this.breakAddr = query.value;
@@ -92,6 +95,7 @@ export class HeapBreak {
   private moveTo(wanted: Addr): boolean {
     this.host.countBrk();
     const moved = this.backend.brk(wanted);
+    this.host.brkReturned();
     if (!moved.ok || moved.value !== wanted) {
       this.host.fail(moved.ok ? "ENOMEM" : moved.errno);
       return false;

@@ -14,7 +14,7 @@ import {
   type HeapOptions,
   type HeapStats,
 } from "../api.js";
-import { alignUp, payloadOf, readSize, readStatus } from "../block-header.js";
+import { alignUp, payloadOf } from "../block-header.js";
 import { assertHeapValid } from "../check-heap.js";
 import { HeapState } from "./heap-state.js";
 import { findBlockOfPointer } from "./pointers.js";
@@ -62,6 +62,7 @@ export class HeapImpl implements Heap {
 
   malloc(sizeBytes: number): Addr {
     requireSize("malloc", sizeBytes);
+    this.state.refreshHeaders();
     this.checkAll();
     const ptr = this.allocate(sizeBytes, this.mmapThreshold);
     this.checkAll();
@@ -72,6 +73,7 @@ export class HeapImpl implements Heap {
     requireSize("calloc count", count);
     requireSize("calloc", sizeBytes);
     if (count === 0 || sizeBytes === 0) return 0;
+    this.state.refreshHeaders();
     this.checkAll();
     const total = count * sizeBytes;
     if (total > MAX_REQUEST_BYTES) {
@@ -87,12 +89,13 @@ export class HeapImpl implements Heap {
   realloc(ptr: Addr, sizeBytes: number): Addr {
     requireSize("realloc", sizeBytes);
     if (ptr === 0) return this.malloc(sizeBytes);
+    this.state.refreshHeaders();
     const block = this.blockOfPointer("realloc", ptr);
     if (sizeBytes === 0) {
       this.free(ptr);
       return 0;
     }
-    const status = readStatus(this.state.memory, block);
+    const status = this.state.headers.status(block);
     if (status === BlockStatus.Free) return 0;
     this.checkAll();
     const result = status === BlockStatus.Mapped ? this.move(block, sizeBytes) : this.resizeHeapBlock(block, sizeBytes);
@@ -102,9 +105,10 @@ export class HeapImpl implements Heap {
 
   free(ptr: Addr): void {
     if (ptr === 0) return;
+    this.state.refreshHeaders();
     const block = this.blockOfPointer("free", ptr);
     const s = this.state;
-    const status = readStatus(s.memory, block);
+    const status = s.headers.status(block);
     if (status === BlockStatus.Free) {
       throw new AllocatorMisuseError("double-free", `free(0x${ptr.toString(16)}): double free, the block is already free`, ptr);
     }
@@ -114,11 +118,12 @@ export class HeapImpl implements Heap {
   }
 
   usableSize(ptr: Addr): number {
+    this.state.refreshHeaders();
     const block = this.blockOfPointer("usableSize", ptr);
-    if (readStatus(this.state.memory, block) === BlockStatus.Free) {
+    if (this.state.headers.status(block) === BlockStatus.Free) {
       throw new AllocatorMisuseError("invalid-pointer", `usableSize(0x${ptr.toString(16)}): the block is free`, ptr);
     }
-    return readSize(this.state.memory, block);
+    return this.state.headers.size(block);
   }
 
   stats(): HeapStats {
@@ -166,15 +171,17 @@ export class HeapImpl implements Heap {
     if (s.mayHaveAdjacentFree) s.coalescePending();
     const fit = s.strategy.findFit(alignedBytes);
     if (fit !== 0) {
-      const fitBytes = readSize(s.memory, fit);
-      s.assertInternal(readStatus(s.memory, fit) === BlockStatus.Free && fitBytes >= alignedBytes, () => `policy ${this.policyName} chose 0x${fit.toString(16)}, which is not a fitting free block`);
+      const fitBytes = s.headers.size(fit);
+      if (s.checkLevel >= 1) {
+        s.assertInternal(s.headers.status(fit) === BlockStatus.Free && fitBytes >= alignedBytes, () => `policy ${this.policyName} chose 0x${fit.toString(16)}, which is not a fitting free block`);
+      }
       s.allocateFree(fit, fitBytes);
       s.splitAllocated(fit, fitBytes, alignedBytes);
       return fit;
     }
     const tail = s.heapTail;
-    if (readStatus(s.memory, tail) === BlockStatus.Free) {
-      const tailBytes = readSize(s.memory, tail);
+    if (s.headers.status(tail) === BlockStatus.Free) {
+      const tailBytes = s.headers.size(tail);
       const outcome = s.extendTail(tail, tailBytes, alignedBytes - tailBytes);
       if (outcome === "failed") return 0;
       if (outcome === "extended") {
@@ -192,7 +199,7 @@ export class HeapImpl implements Heap {
   private resizeHeapBlock(block: Addr, sizeBytes: number): Addr {
     const s = this.state;
     const alignedBytes = alignUp(sizeBytes);
-    let currentBytes = readSize(s.memory, block);
+    let currentBytes = s.headers.size(block);
     if (alignedBytes === currentBytes) return payloadOf(block);
     if (alignedBytes + HEADER_BYTES >= this.mmapThreshold) return this.move(block, sizeBytes);
     if (alignedBytes < currentBytes) {
@@ -219,7 +226,7 @@ export class HeapImpl implements Heap {
     const s = this.state;
     const target = this.allocate(sizeBytes, this.mmapThreshold);
     if (target === 0) return 0;
-    const keepBytes = Math.min(readSize(s.memory, block), alignUp(sizeBytes));
+    const keepBytes = Math.min(s.headers.size(block), alignUp(sizeBytes));
     s.memory.copy(target, payloadOf(block), keepBytes);
     s.releaseBlock(block);
     return target;

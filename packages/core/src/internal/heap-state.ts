@@ -15,18 +15,7 @@ import {
   type HeapStats,
 } from "../api.js";
 import { HeapBreak } from "./heap-break.js";
-import {
-  blockEnd,
-  readNext,
-  readPrev,
-  readSize,
-  readStatus,
-  writeHeader,
-  writeNext,
-  writePrev,
-  writeSize,
-  writeStatus,
-} from "../block-header.js";
+import { BlockHeaders, blockEnd } from "../block-header.js";
 
 /** The smallest remainder worth splitting off: a header plus one aligned unit. */
 export const MIN_SPLIT_REMAINDER = HEADER_BYTES + 8;
@@ -36,6 +25,8 @@ export type Counters = Omit<HeapStats, "syscalls" | "segments" | "heapBytes"> & 
 
 export class HeapState implements BlockView {
   readonly memory: Memory;
+  /** Header fields, through the backend's window over the heap when it offers one. */
+  readonly headers: BlockHeaders;
   readonly backend: SyscallBackend;
   readonly checkLevel: CheckLevel;
   strategy!: FitStrategy;
@@ -59,11 +50,12 @@ export class HeapState implements BlockView {
     return this.pendingMerges.size > 0;
   }
   /**
-   * Free blocks that gained a touching free neighbour since the last coalescing pass. A block leaves
-   * the set as soon as it stops being a free block (allocated, or merged into another), so every
-   * member is a live free block: the pass never reads a stale header.
+   * Free blocks that gained a touching free neighbour since the last coalescing pass, by their offset
+   * from the heap start (small integers hash and store faster than addresses). A block leaves the set
+   * as soon as it stops being a free block (allocated, or merged into another), so every member is a
+   * live free block: the pass never reads a stale header.
    */
-  private readonly pendingMerges = new Set<Addr>();
+  private readonly pendingMerges = new Set<number>();
   errno: Errno | undefined = undefined;
 
   readonly counters: Counters = {
@@ -82,13 +74,23 @@ export class HeapState implements BlockView {
   constructor(backend: SyscallBackend, checkLevel: CheckLevel) {
     this.backend = backend;
     this.memory = backend.memory;
+    this.headers = new BlockHeaders(backend.memory);
     this.checkLevel = checkLevel;
     this.heapBreak = new HeapBreak(backend, {
       countBrk: () => {
         this.counters.brk += 1;
       },
+      brkReturned: () => this.refreshHeaders(),
       fail: (errno) => this.fail(errno),
     });
+  }
+
+  /**
+   * Fetches the backend's window over the heap again. Called after every syscall this heap makes and
+   * at the start of every public call (someone else may have moved the break in between).
+   */
+  refreshHeaders(): void {
+    this.headers.refresh(this.heapBreak.heapStart);
   }
 
   /** The address the first `brk(0)` returned; 0 before the heap was used. */
@@ -103,19 +105,19 @@ export class HeapState implements BlockView {
 
   /** True when `next` starts right where `block` ends (false across a segment boundary). */
   private touches(block: Addr, next: Addr): boolean {
-    return next !== 0 && blockEnd(block, readSize(this.memory, block)) === next;
+    return next !== 0 && blockEnd(block, this.headers.size(block)) === next;
   }
 
   /** True when the block after `block` is free and starts right where `block` ends. */
   hasFreeNeighbourAfter(block: Addr): boolean {
-    const next = readNext(this.memory, block);
-    return next !== 0 && readStatus(this.memory, next) === BlockStatus.Free && this.touches(block, next);
+    const next = this.headers.next(block);
+    return next !== 0 && this.headers.status(next) === BlockStatus.Free && this.touches(block, next);
   }
 
   /** The block before `block` when it is free and ends right where `block` starts; else 0. */
   private freeNeighbourBefore(block: Addr): Addr {
-    const prev = readPrev(this.memory, block);
-    return prev !== 0 && readStatus(this.memory, prev) === BlockStatus.Free && this.touches(prev, block) ? prev : 0;
+    const prev = this.headers.prev(block);
+    return prev !== 0 && this.headers.status(prev) === BlockStatus.Free && this.touches(prev, block) ? prev : 0;
   }
 
   // --- BlockView ---
@@ -124,16 +126,16 @@ export class HeapState implements BlockView {
     return this.heapHead;
   }
   nextBlock(block: Addr): Addr {
-    return readNext(this.memory, block);
+    return this.headers.next(block);
   }
   prevBlock(block: Addr): Addr {
-    return readPrev(this.memory, block);
+    return this.headers.prev(block);
   }
   blockSize(block: Addr): number {
-    return readSize(this.memory, block);
+    return this.headers.size(block);
   }
   isFree(block: Addr): boolean {
-    return readStatus(this.memory, block) === BlockStatus.Free;
+    return this.headers.status(block) === BlockStatus.Free;
   }
 
   /** Level-1 check: throws an {@link InvariantError} when `cond` is false. */
@@ -145,18 +147,18 @@ export class HeapState implements BlockView {
 
   /** Marks `block` free and tells the strategy. */
   addFree(block: Addr, sizeBytes: number, reason: FreeInsertReason): void {
-    writeStatus(this.memory, block, BlockStatus.Free);
+    this.headers.setStatus(block, BlockStatus.Free);
     this.counters.bytesFree += sizeBytes;
     this.counters.freeBlocks += 1;
     this.strategy.insertFree(block, sizeBytes, reason);
     if ((reason === "freed" || reason === "split") && !this.coalescingImmediate) {
-      if (this.freeNeighbourBefore(block) !== 0 || this.hasFreeNeighbourAfter(block)) this.pendingMerges.add(block);
+      if (this.freeNeighbourBefore(block) !== 0 || this.hasFreeNeighbourAfter(block)) this.pendingMerges.add(block - this.heapStart);
     }
   }
 
   /** Takes `block` out of the free set (its status is left to the caller). */
   removeFree(block: Addr, sizeBytes: number, reason: FreeRemoveReason): void {
-    if (reason !== "resized" && this.pendingMerges.size > 0) this.pendingMerges.delete(block);
+    if (reason !== "resized" && this.pendingMerges.size > 0) this.pendingMerges.delete(block - this.heapStart);
     this.counters.bytesFree -= sizeBytes;
     this.counters.freeBlocks -= 1;
     this.strategy.removeFree(block, sizeBytes, reason);
@@ -165,7 +167,7 @@ export class HeapState implements BlockView {
   /** Free block -> allocated block of the same size. */
   allocateFree(block: Addr, sizeBytes: number): void {
     this.removeFree(block, sizeBytes, "allocated");
-    writeStatus(this.memory, block, BlockStatus.Alloc);
+    this.headers.setStatus(block, BlockStatus.Alloc);
     this.counters.bytesInUse += sizeBytes;
     this.counters.allocBlocks += 1;
   }
@@ -175,11 +177,11 @@ export class HeapState implements BlockView {
    * set); a heap block becomes free, merged with its free neighbours at once under immediate coalescing.
    */
   releaseBlock(block: Addr): void {
-    if (readStatus(this.memory, block) === BlockStatus.Mapped) {
+    if (this.headers.status(block) === BlockStatus.Mapped) {
       this.unmapBlock(block);
       return;
     }
-    const sizeBytes = readSize(this.memory, block);
+    const sizeBytes = this.headers.size(block);
     this.counters.bytesInUse -= sizeBytes;
     this.counters.allocBlocks -= 1;
     this.addFree(block, sizeBytes, "freed");
@@ -190,10 +192,10 @@ export class HeapState implements BlockView {
 
   /** Appends a new heap block at the end of the list (it starts at the old break). */
   appendHeapBlock(block: Addr, sizeBytes: number, status: typeof BlockStatus.Free | typeof BlockStatus.Alloc): void {
-    const m = this.memory;
-    writeHeader(m, block, sizeBytes, status, this.heapTail, 0);
+    const h = this.headers;
+    h.write(block, sizeBytes, status, this.heapTail, 0);
     if (this.heapTail === 0) this.heapHead = block;
-    else writeNext(m, this.heapTail, block);
+    else h.setNext(this.heapTail, block);
     this.heapTail = block;
     if (status === BlockStatus.Free) this.addFree(block, sizeBytes, "created");
     else {
@@ -208,15 +210,15 @@ export class HeapState implements BlockView {
    */
   splitAllocated(block: Addr, sizeBytes: number, keepBytes: number): boolean {
     if (sizeBytes - keepBytes < MIN_SPLIT_REMAINDER) return false;
-    const m = this.memory;
+    const h = this.headers;
     const rest = blockEnd(block, keepBytes);
     const restBytes = sizeBytes - keepBytes - HEADER_BYTES;
-    const next = readNext(m, block);
-    writeHeader(m, rest, restBytes, BlockStatus.Free, block, next);
-    writeNext(m, block, rest);
+    const next = h.next(block);
+    h.write(rest, restBytes, BlockStatus.Free, block, next);
+    h.setNext(block, rest);
     if (next === 0) this.heapTail = rest;
-    else writePrev(m, next, rest);
-    writeSize(m, block, keepBytes);
+    else h.setPrev(next, rest);
+    h.setSize(block, keepBytes);
     this.counters.bytesInUse -= sizeBytes - keepBytes;
     this.addFree(rest, restBytes, "split");
     if (this.coalescingImmediate) this.coalesceAround(rest);
@@ -228,18 +230,20 @@ export class HeapState implements BlockView {
    * free-set entry is renewed with the new size. Returns the new payload size.
    */
   absorbNext(block: Addr, sizeBytes: number): number {
-    const m = this.memory;
-    const next = readNext(m, block);
-    const nextBytes = readSize(m, next);
-    this.assertInternal(next !== 0 && readStatus(m, next) === BlockStatus.Free, () => `absorbNext: block after 0x${block.toString(16)} is not free`);
+    const h = this.headers;
+    const next = h.next(block);
+    const nextBytes = h.size(next);
+    if (this.checkLevel >= 1) {
+      this.assertInternal(next !== 0 && h.status(next) === BlockStatus.Free, () => `absorbNext: block after 0x${block.toString(16)} is not free`);
+    }
     this.removeFree(next, nextBytes, "merged");
-    const after = readNext(m, next);
-    writeNext(m, block, after);
+    const after = h.next(next);
+    h.setNext(block, after);
     if (after === 0) this.heapTail = block;
-    else writePrev(m, after, block);
+    else h.setPrev(after, block);
     const merged = sizeBytes + HEADER_BYTES + nextBytes;
-    writeSize(m, block, merged);
-    if (readStatus(m, block) === BlockStatus.Free) {
+    h.setSize(block, merged);
+    if (h.status(block) === BlockStatus.Free) {
       this.counters.bytesFree += HEADER_BYTES + nextBytes;
       this.strategy.removeFree(block, sizeBytes, "resized");
       this.strategy.insertFree(block, merged, "merged");
@@ -255,11 +259,12 @@ export class HeapState implements BlockView {
    * result is the same as a walk over the whole list.
    */
   coalescePending(): void {
-    const m = this.memory;
+    const h = this.headers;
+    const heapStart = this.heapStart;
     for (const pending of this.pendingMerges) {
-      let first = pending;
+      let first = heapStart + pending;
       for (let prev = this.freeNeighbourBefore(first); prev !== 0; prev = this.freeNeighbourBefore(first)) first = prev;
-      let sizeBytes = readSize(m, first);
+      let sizeBytes = h.size(first);
       while (this.hasFreeNeighbourAfter(first)) sizeBytes = this.absorbNext(first, sizeBytes);
     }
     this.pendingMerges.clear();
@@ -267,11 +272,11 @@ export class HeapState implements BlockView {
 
   /** Merges the free `block` with free neighbours on both sides; returns the surviving block. */
   coalesceAround(block: Addr): Addr {
-    const m = this.memory;
-    let sizeBytes = readSize(m, block);
+    const h = this.headers;
+    let sizeBytes = h.size(block);
     while (this.hasFreeNeighbourAfter(block)) sizeBytes = this.absorbNext(block, sizeBytes);
     for (let prev = this.freeNeighbourBefore(block); prev !== 0; prev = this.freeNeighbourBefore(block)) {
-      this.absorbNext(prev, readSize(m, prev));
+      this.absorbNext(prev, h.size(prev));
       block = prev;
     }
     return block;
@@ -279,8 +284,8 @@ export class HeapState implements BlockView {
 
   /** Records that the last heap block grew by `extraBytes` (the break already moved). */
   private growTail(block: Addr, sizeBytes: number, extraBytes: number): void {
-    writeSize(this.memory, block, sizeBytes + extraBytes);
-    if (readStatus(this.memory, block) === BlockStatus.Free) {
+    this.headers.setSize(block, sizeBytes + extraBytes);
+    if (this.headers.status(block) === BlockStatus.Free) {
       this.counters.bytesFree += extraBytes;
       this.strategy.removeFree(block, sizeBytes, "resized");
       this.strategy.insertFree(block, sizeBytes + extraBytes, "grown");
@@ -305,14 +310,15 @@ export class HeapState implements BlockView {
   mapBlock(sizeBytes: number): Addr {
     this.counters.mmap += 1;
     const mapped = this.backend.mmap(sizeBytes + HEADER_BYTES);
+    this.refreshHeaders();
     if (!mapped.ok) {
       this.fail(mapped.errno);
       return 0;
     }
     const block = mapped.value;
-    writeHeader(this.memory, block, sizeBytes, BlockStatus.Mapped, this.mappedTail, 0);
+    this.headers.write(block, sizeBytes, BlockStatus.Mapped, this.mappedTail, 0);
     if (this.mappedTail === 0) this.mappedHead = block;
-    else writeNext(this.memory, this.mappedTail, block);
+    else this.headers.setNext(this.mappedTail, block);
     this.mappedTail = block;
     this.mappedBlocks.add(block);
     this.counters.mappedBlocks += 1;
@@ -323,20 +329,21 @@ export class HeapState implements BlockView {
 
   /** Unmaps a mapped block. On failure the block stays linked and live, and `errno` is set. */
   unmapBlock(block: Addr): boolean {
-    const m = this.memory;
-    const sizeBytes = readSize(m, block);
-    const prev = readPrev(m, block);
-    const next = readNext(m, block);
+    const h = this.headers;
+    const sizeBytes = h.size(block);
+    const prev = h.prev(block);
+    const next = h.next(block);
     this.counters.munmap += 1;
     const unmapped = this.backend.munmap(block, sizeBytes + HEADER_BYTES);
+    this.refreshHeaders();
     if (!unmapped.ok) {
       this.fail(unmapped.errno);
       return false;
     }
     if (prev === 0) this.mappedHead = next;
-    else writeNext(m, prev, next);
+    else h.setNext(prev, next);
     if (next === 0) this.mappedTail = prev;
-    else writePrev(m, next, prev);
+    else h.setPrev(next, prev);
     this.mappedBlocks.delete(block);
     this.counters.mappedBlocks -= 1;
     this.counters.mappedBytes -= sizeBytes + HEADER_BYTES;

@@ -4,7 +4,7 @@
 // truth, so a bad free cannot corrupt the list.
 import type { Addr } from "@osmem/syscalls";
 import { ALIGN, BlockStatus, HEADER_BYTES } from "../api.js";
-import { blockEnd, blockOf, readNext, readPrev, readSize, readStatus } from "../block-header.js";
+import { blockEnd, blockOf } from "../block-header.js";
 import type { HeapState } from "./heap-state.js";
 
 /** The header address of the live block whose payload is `ptr`, or 0 when `ptr` is not one. */
@@ -18,14 +18,14 @@ export function findBlockOfPointer(s: HeapState, ptr: Addr): Addr {
 /** True when `block` is a live heap block (a mapped block's header fails the status test). */
 function isHeapBlock(s: HeapState, block: Addr): boolean {
   if (s.heapHead === 0 || block < s.heapHead || block + HEADER_BYTES > s.breakAddr) return false;
-  const m = s.memory;
-  const status = readStatus(m, block);
+  const h = s.headers;
+  const status = h.status(block);
   if (status !== BlockStatus.Free && status !== BlockStatus.Alloc) return false;
-  const prev = readPrev(m, block);
-  const next = readNext(m, block);
-  if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || readNext(m, prev) !== block) return false;
-  if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || readPrev(m, next) !== block) return false;
-  const end = blockEnd(block, readSize(m, block));
+  const prev = h.prev(block);
+  const next = h.next(block);
+  if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || h.next(prev) !== block) return false;
+  if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || h.prev(next) !== block) return false;
+  const end = blockEnd(block, h.size(block));
   return end === next || s.heapBreak.isSegmentEnd(end);
 }
 
