@@ -74,6 +74,30 @@ export interface FitStrategy {
 }
 
 /**
+ * How a heap takes memory from the OS and where in a free block it carves a request: the parts of a
+ * strategy that are not the choice of block. Every field is optional; an absent field keeps the
+ * reference behaviour. {@link HeapOptions} fields of the same name override a policy's shape.
+ */
+export interface HeapShape {
+  /** Bytes the first heap use takes from the break (reference: {@link DEFAULT_PREALLOC_BYTES}). */
+  readonly preallocBytes?: number;
+  /** Total block size from which malloc and realloc map (reference: {@link DEFAULT_MMAP_THRESHOLD_BYTES}). */
+  readonly mmapThresholdBytes?: number;
+  /**
+   * When no free block fits a request whose block (payload + header) is smaller than this, the heap
+   * grows by this many bytes at once and places the request in the new free space, so that the small
+   * requests that follow share one chunk. 0 (the reference): grow by exactly what the request needs.
+   */
+  readonly growthChunkBytes?: number;
+  /**
+   * Requests whose aligned payload is at most this many bytes are carved from the high end of the
+   * chosen free block, the rest of it staying free in front; larger ones from the low end (the
+   * reference, 0: always the low end). Keeps small long-lived blocks apart from large short-lived ones.
+   */
+  readonly backPlacementMaxBytes?: number;
+}
+
+/**
  * A placement strategy. The core never imports a concrete policy: it receives one of these and calls
  * `bind` once per heap. Implementations live in `@osmem/policies`.
  */
@@ -82,6 +106,8 @@ export interface FitPolicy {
   readonly name: string;
   /** When adjacent free blocks are merged. */
   readonly coalescing: CoalescingMode;
+  /** How the heap grows and splits under this policy; absent for the reference shape. */
+  readonly heapShape?: HeapShape;
   /** Creates the per-heap state, reading blocks through `view`. */
   bind(view: BlockView): FitStrategy;
 }
@@ -100,6 +126,10 @@ export interface HeapOptions {
   callocThresholdBytes?: number;
   /** Bytes the first heap use takes from the break at once; default 128 KiB. */
   preallocBytes?: number;
+  /** See {@link HeapShape.growthChunkBytes}; default the policy's, else 0. */
+  growthChunkBytes?: number;
+  /** See {@link HeapShape.backPlacementMaxBytes}; default the policy's, else 0. */
+  backPlacementMaxBytes?: number;
 }
 
 /** One block as the heap walker reports it. */

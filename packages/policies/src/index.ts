@@ -5,4 +5,5 @@ export { nextFit } from "./next-fit.js";
 export { worstFit } from "./worst-fit.js";
 export { segregatedFit } from "./segregated-fit.js";
 export { tlsf } from "./tlsf.js";
+export { compactFit, COMPACT_HEAP_SHAPE } from "./compact-fit.js";
 export { POLICIES, DEFAULT_POLICY, tryGetPolicy } from "./registry.js";

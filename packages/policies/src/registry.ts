@@ -1,6 +1,7 @@
 // The policies by their command-line names, for tools that let users pick one.
 import type { FitPolicy } from "@osmem/core";
 import { bestFit } from "./best-fit.js";
+import { compactFit } from "./compact-fit.js";
 import { firstFit } from "./first-fit.js";
 import { indexedBestFit } from "./indexed-best-fit.js";
 import { nextFit } from "./next-fit.js";
@@ -17,6 +18,7 @@ export const POLICIES: Readonly<Record<string, FitPolicy>> = Object.freeze({
   [worstFit.name]: worstFit,
   [segregatedFit.name]: segregatedFit,
   [tlsf.name]: tlsf,
+  [compactFit.name]: compactFit,
 });
 
 /** The policy named `name`, or undefined. */

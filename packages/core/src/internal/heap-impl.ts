@@ -16,7 +16,7 @@ import {
 } from "../api.js";
 import { alignUp, payloadOf } from "../block-header.js";
 import { assertHeapValid } from "../check-heap.js";
-import { HeapState } from "./heap-state.js";
+import { HeapState, MIN_SPLIT_REMAINDER } from "./heap-state.js";
 import { findBlockOfPointer } from "./pointers.js";
 
 /** No request above this many bytes can be satisfied (the x86-64 user address space is 2^47 bytes). */
@@ -33,6 +33,8 @@ export class HeapImpl implements Heap {
   private readonly mmapThreshold: number;
   private readonly callocThreshold: number;
   private readonly preallocBytes: number;
+  private readonly growthChunkBytes: number;
+  private readonly backPlacementMaxBytes: number;
 
   constructor(options: HeapOptions) {
     const checkLevel = options.checkLevel ?? 1;
@@ -41,10 +43,16 @@ export class HeapImpl implements Heap {
     this.state.strategy = options.policy.bind(this.state);
     this.policyName = options.policy.name;
     this.state.coalescingImmediate = options.policy.coalescing === "immediate";
-    this.mmapThreshold = positive("mmapThresholdBytes", options.mmapThresholdBytes ?? DEFAULT_MMAP_THRESHOLD_BYTES);
+    const shape = options.policy.heapShape ?? {};
+    this.mmapThreshold = positive("mmapThresholdBytes", options.mmapThresholdBytes ?? shape.mmapThresholdBytes ?? DEFAULT_MMAP_THRESHOLD_BYTES);
     this.callocThreshold = positive("callocThresholdBytes", options.callocThresholdBytes ?? options.backend.pageSize);
-    this.preallocBytes = positive("preallocBytes", options.preallocBytes ?? DEFAULT_PREALLOC_BYTES);
+    this.preallocBytes = positive("preallocBytes", options.preallocBytes ?? shape.preallocBytes ?? DEFAULT_PREALLOC_BYTES);
     if (this.preallocBytes % 8 !== 0 || this.preallocBytes <= HEADER_BYTES) throw new RangeError("preallocBytes must be a multiple of 8 larger than a header");
+    this.growthChunkBytes = nonNegative("growthChunkBytes", options.growthChunkBytes ?? shape.growthChunkBytes ?? 0);
+    if (this.growthChunkBytes % 8 !== 0 || (this.growthChunkBytes !== 0 && this.growthChunkBytes <= HEADER_BYTES)) {
+      throw new RangeError("growthChunkBytes must be 0 or a multiple of 8 larger than a header");
+    }
+    this.backPlacementMaxBytes = nonNegative("backPlacementMaxBytes", options.backPlacementMaxBytes ?? shape.backPlacementMaxBytes ?? 0);
   }
 
   get backend(): SyscallBackend {
@@ -175,9 +183,11 @@ export class HeapImpl implements Heap {
       if (s.checkLevel >= 1) {
         s.assertInternal(s.headers.status(fit) === BlockStatus.Free && fitBytes >= alignedBytes, () => `policy ${this.policyName} chose 0x${fit.toString(16)}, which is not a fitting free block`);
       }
-      s.allocateFree(fit, fitBytes);
-      s.splitAllocated(fit, fitBytes, alignedBytes);
-      return fit;
+      return this.place(fit, fitBytes, alignedBytes);
+    }
+    if (alignedBytes + HEADER_BYTES < this.growthChunkBytes) {
+      const chunk = s.growFreeTail(this.growthChunkBytes);
+      return chunk === 0 ? 0 : this.place(chunk, s.headers.size(chunk), alignedBytes);
     }
     const tail = s.heapTail;
     if (s.headers.status(tail) === BlockStatus.Free) {
@@ -193,6 +203,17 @@ export class HeapImpl implements Heap {
     if (start === -1) return 0;
     s.appendHeapBlock(start, alignedBytes, BlockStatus.Alloc);
     return start;
+  }
+
+  /** Allocates `alignedBytes` out of the free `block`: from its high end for small requests when the shape says so, else from its low end. */
+  private place(block: Addr, blockBytes: number, alignedBytes: number): Addr {
+    const s = this.state;
+    if (alignedBytes <= this.backPlacementMaxBytes && blockBytes - alignedBytes >= MIN_SPLIT_REMAINDER) {
+      return s.carveFromBack(block, blockBytes, alignedBytes);
+    }
+    s.allocateFree(block, blockBytes);
+    s.splitAllocated(block, blockBytes, alignedBytes);
+    return block;
   }
 
   /** realloc of an allocated heap block: shrink or grow in place when possible, else move. */
@@ -246,6 +267,11 @@ export class HeapImpl implements Heap {
   private checkAll(): void {
     if (this.state.checkLevel >= 2) assertHeapValid(this);
   }
+}
+
+function nonNegative(what: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what} must be a non-negative safe integer, got ${String(value)}`);
+  return value;
 }
 
 function positive(what: string, value: number): number {

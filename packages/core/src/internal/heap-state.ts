@@ -204,25 +204,69 @@ export class HeapState implements BlockView {
     }
   }
 
+  /** Writes the header of a new block at `added`, right after `block`, and links it into the list. */
+  private linkAfter(block: Addr, added: Addr, sizeBytes: number, status: BlockStatus): void {
+    const h = this.headers;
+    const next = h.next(block);
+    h.write(added, sizeBytes, status, block, next);
+    h.setNext(block, added);
+    if (next === 0) this.heapTail = added;
+    else h.setPrev(next, added);
+  }
+
   /**
    * Cuts `block` (allocated, payload `sizeBytes`) down to `keepBytes` when the rest can hold a header
    * plus 8 bytes; the rest becomes a free block right after it. Returns true when it split.
    */
   splitAllocated(block: Addr, sizeBytes: number, keepBytes: number): boolean {
     if (sizeBytes - keepBytes < MIN_SPLIT_REMAINDER) return false;
-    const h = this.headers;
     const rest = blockEnd(block, keepBytes);
     const restBytes = sizeBytes - keepBytes - HEADER_BYTES;
-    const next = h.next(block);
-    h.write(rest, restBytes, BlockStatus.Free, block, next);
-    h.setNext(block, rest);
-    if (next === 0) this.heapTail = rest;
-    else h.setPrev(next, rest);
-    h.setSize(block, keepBytes);
+    this.linkAfter(block, rest, restBytes, BlockStatus.Free);
+    this.headers.setSize(block, keepBytes);
     this.counters.bytesInUse -= sizeBytes - keepBytes;
     this.addFree(rest, restBytes, "split");
     if (this.coalescingImmediate) this.coalesceAround(rest);
     return true;
+  }
+
+  /**
+   * Allocates the last `takeBytes` of the free `block` (payload `sizeBytes`) as a new block; `block`
+   * stays free in front with what is left. pre: the rest holds a header plus 8 bytes. Returns the new
+   * block.
+   */
+  carveFromBack(block: Addr, sizeBytes: number, takeBytes: number): Addr {
+    const h = this.headers;
+    const frontBytes = sizeBytes - takeBytes - HEADER_BYTES;
+    if (this.checkLevel >= 1) {
+      this.assertInternal(frontBytes >= 8 && h.status(block) === BlockStatus.Free, () => `carveFromBack: 0x${block.toString(16)} cannot give ${takeBytes} bytes`);
+    }
+    const carved = blockEnd(block, frontBytes);
+    this.linkAfter(block, carved, takeBytes, BlockStatus.Alloc);
+    h.setSize(block, frontBytes);
+    this.strategy.removeFree(block, sizeBytes, "resized");
+    this.strategy.insertFree(block, frontBytes, "split");
+    this.counters.bytesFree -= takeBytes + HEADER_BYTES;
+    this.counters.bytesInUse += takeBytes;
+    this.counters.allocBlocks += 1;
+    return carved;
+  }
+
+  /**
+   * Grows the heap by `bytes` of free space at its end: the free last block grows, or a new free
+   * block is appended. Returns the free last block, or 0 with `errno` set.
+   */
+  growFreeTail(bytes: number): Addr {
+    const tail = this.heapTail;
+    if (tail !== 0 && this.headers.status(tail) === BlockStatus.Free) {
+      const outcome = this.extendTail(tail, this.headers.size(tail), bytes);
+      if (outcome === "failed") return 0;
+      if (outcome === "extended") return tail;
+    }
+    const start = this.heapBreak.grow(bytes);
+    if (start === -1) return 0;
+    this.appendHeapBlock(start, bytes - HEADER_BYTES, BlockStatus.Free);
+    return start;
   }
 
   /**
