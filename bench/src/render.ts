@@ -18,14 +18,21 @@ const num = (value: number | undefined, digits: number): string => (value === un
 const pct = (value: number | undefined): string => (value === undefined ? "n/a" : (value * 100).toFixed(1));
 const GROUPS: readonly (TraceGroup | "all")[] = ["classic", "real", "all"];
 
-function perTraceTable(report: BenchReport, cell: (trace: string, allocator: string) => string, footer: (s: AllocatorSummary, g: TraceGroup | "all") => string, footerLabel: string, extra?: { label: string; cell: (trace: string) => string }): string {
-  const rows = report.traces.map((t) => [`${t.name}${t.group === "classic" ? "" : " ·"}`, ...(extra ? [extra.cell(t.name)] : []), ...report.allocators.map((a) => cell(t.name, a))]);
+/** An extra per-trace column before the allocators, with an optional per-group footer. */
+interface ExtraColumn {
+  readonly label: string;
+  readonly cell: (trace: string) => string;
+  readonly footer?: (group: TraceGroup | "all") => string;
+}
+
+function perTraceTable(report: BenchReport, cell: (trace: string, allocator: string) => string, footer: (s: AllocatorSummary, g: TraceGroup | "all") => string, footerLabel: string, extras: readonly ExtraColumn[] = []): string {
+  const rows = report.traces.map((t) => [`${t.name}${t.group === "classic" ? "" : " ·"}`, ...extras.map((e) => e.cell(t.name)), ...report.allocators.map((a) => cell(t.name, a))]);
   for (const group of GROUPS) {
     const count = group === "all" ? report.traces.length : report.traces.filter((t) => t.group === group).length;
     if (count === 0) continue;
-    rows.push([`**${footerLabel} ${group} (${count})**`, ...(extra ? [""] : []), ...report.summaries.map((s) => footer(s, group))]);
+    rows.push([`**${footerLabel} ${group} (${count})**`, ...extras.map((e) => e.footer?.(group) ?? ""), ...report.summaries.map((s) => footer(s, group))]);
   }
-  return markdownTable(["trace", ...(extra ? [extra.label] : []), ...report.allocators], rows);
+  return markdownTable(["trace", ...extras.map((e) => e.label), ...report.allocators], rows);
 }
 
 function settingsText(report: BenchReport): string {
@@ -59,10 +66,18 @@ export function renderReport(report: BenchReport): string {
       return [s.allocator, ratio("classic"), ratio("real"), ratio("all")];
     })),
     "### Peak utilization (%, peak live requested bytes ÷ peak footprint, higher is better)",
-    perTraceTable(report, (t, a) => pct(find(t, a)?.peakUtilization), (s, g) => pct(s.utilization[g]), "mean", {
-      label: "peak live KiB",
-      cell: (t) => num((report.results.find((r) => r.trace === t)?.peakLiveBytes ?? 0) / 1024, 0),
-    }),
+    perTraceTable(report, (t, a) => pct(find(t, a)?.peakUtilization), (s, g) => pct(s.utilization[g]), "mean", [
+      { label: "peak live KiB", cell: (t) => num((report.results.find((r) => r.trace === t)?.peakLiveBytes ?? 0) / 1024, 0) },
+      {
+        label: "bound",
+        cell: (t) => pct(report.traces.find((x) => x.name === t)?.utilizationBound),
+        footer: (g) => {
+          const inGroup = report.traces.filter((t) => g === "all" || t.group === g);
+          return pct(inGroup.reduce((sum, t) => sum + t.utilizationBound, 0) / inGroup.length);
+        },
+      },
+    ]),
+    "`bound`: the most any allocator with the 32-byte header and 8-byte alignment can reach on the trace (peak live ÷ the largest sum of aligned payloads plus headers; `osmem analyze` reports it too).",
     `### Per-op cost with N live blocks (ns/op, sizes 8–512, free-random/malloc pairs; "skip": O(n) allocators above ${report.settings.linearLimit})`,
     markdownTable(["allocator", ...liveCounts.map((n) => `1e${Math.round(Math.log10(n))}`), "growth"], scalingRows),
     "### Targets",

@@ -6,6 +6,7 @@ import { ALLOCATOR_NAMES } from "./allocators.js";
 import { describeMachine } from "./machine.js";
 import type { MachineInfo } from "./machine.js";
 import { measureAllocator } from "./measure-allocator.js";
+import { loadRep, utilizationBound } from "./rep-source.js";
 import type { AllocatorJob, AllocatorResults } from "./measure-allocator.js";
 import { LINEAR_LIMIT, LIVE_COUNTS } from "./scaling-bench.js";
 import type { ScalingPoint } from "./scaling-bench.js";
@@ -43,7 +44,8 @@ export interface BenchReport {
   readonly date: string;
   readonly machine: MachineInfo;
   readonly settings: { readonly runs: number; readonly budgetMs: number; readonly minMs: number; readonly scalingMs: number; readonly linearLimit: number; readonly traceSource: string };
-  readonly traces: readonly { readonly name: string; readonly group: TraceGroup; readonly ops: number }[];
+  /** Per trace: its group, op count, and the utilization bound of the 32-byte header (harness `utilizationBound`). */
+  readonly traces: readonly { readonly name: string; readonly group: TraceGroup; readonly ops: number; readonly utilizationBound: number }[];
   readonly allocators: readonly string[];
   readonly results: readonly TraceResult[];
   readonly scaling: readonly ScalingPoint[];
@@ -83,16 +85,21 @@ export async function runBench(options: BenchOptions, onProgress: (done: number,
   const scaling = all.flatMap((r) => r.scaling);
   const groups = new Map(options.traces.map((t) => [t.name, t.group]));
   const summaries = summarize(allocators, results, scaling, (name) => groups.get(name) ?? "real");
+  const traces = options.traces.map((t) => ({ name: t.name, group: t.group, ops: results.find((r) => r.trace === t.name)?.ops ?? 0, utilizationBound: utilizationBound(loadRep(t.path)) }));
+  const meanBound = (group: TraceGroup): number | undefined => {
+    const inGroup = traces.filter((t) => t.group === group);
+    return inGroup.length === 0 ? undefined : inGroup.reduce((sum, t) => sum + t.utilizationBound, 0) / inGroup.length;
+  };
   return {
     date: new Date().toISOString(),
     machine: describeMachine(),
     settings: { runs: options.runs, budgetMs: options.budgetMs, minMs: options.minMs, scalingMs: options.scalingMs, linearLimit: LINEAR_LIMIT, traceSource: options.traceSource },
-    traces: options.traces.map((t) => ({ name: t.name, group: t.group, ops: results.find((r) => r.trace === t.name)?.ops ?? 0 })),
+    traces,
     allocators,
     results,
     scaling,
     summaries,
-    targets: checkTargets(summaries),
+    targets: checkTargets(summaries, { classic: meanBound("classic"), real: meanBound("real") }),
     elapsedSec: (performance.now() - started) / 1000,
   };
 }

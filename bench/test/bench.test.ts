@@ -58,10 +58,17 @@ describe("the benchmark in quick mode", () => {
     expect(thing?.ratioToThing).toBeCloseTo(1, 10);
     expect(report.summaries.every((s) => s.mops.classic !== undefined && s.mops.real !== undefined && s.utilization.all !== undefined)).toBe(true);
     expect(report.targets).toHaveLength(6);
+    for (const trace of report.traces) {
+      expect(trace.utilizationBound).toBeGreaterThan(0);
+      // osmem allocators keep the 32-byte header; MemPool (8-byte headers) may beat the bound.
+      for (const result of report.results.filter((r) => r.trace === trace.name && r.allocator !== THING_NAME)) expect(result.peakUtilization).toBeLessThanOrEqual(trace.utilizationBound);
+    }
+    expect(report.targets.at(-1)?.measured).toMatch(/32-byte header bound: \d+\.\d%/);
 
     const text = renderReport(report);
     for (const heading of ["### Throughput (Mops/s", "### Peak utilization", "### Per-op cost", "### Targets"]) expect(text).toContain(heading);
     expect(text).toContain("**geomean all (2)**");
+    expect(text).toMatch(/\| trace +\| peak live KiB \| bound \|/);
     const document = `# B\n\nprose quoting \`${BEGIN_MARKER}\`\n\n${BEGIN_MARKER}\nold\n${END_MARKER}\n\nafter\n`;
     const replaced = replaceSection(document, text);
     expect(replaced).not.toContain("old");

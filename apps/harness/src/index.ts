@@ -43,4 +43,5 @@ export { MAX_DIFF_LINES, colorDiff, formatFailure, formatHumanReport, formatJson
 export type { Colors } from "./report.js";
 export { RepOpKind, RepParseError, parseRep, traceName } from "./analyze/rep-format.js";
 export { loadRep } from "./analyze/rep-file.js";
+export { utilizationBound } from "./analyze/utilization-bound.js";
 export type { RepTrace, RepHeader } from "./analyze/rep-format.js";
