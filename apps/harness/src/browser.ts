@@ -19,3 +19,4 @@ export type { ResolvedArg } from "./resolve-args.js";
 export { MAX_REP_ID, RepOpKind, RepParseError, parseRep, traceName } from "./analyze/rep-format.js";
 export type { RepHeader, RepTrace } from "./analyze/rep-format.js";
 export { PALETTE, escapeXml, formatBytes, formatPercent, niceTicks } from "./analyze/svg-charts.js";
+export { utilizationBound } from "./analyze/utilization-bound.js";
