@@ -30,7 +30,10 @@ export function tlsfClassOf(units: number): number {
 /** The lowest class whose every block holds `units` units: `units` rounded up to a class boundary. */
 export function tlsfSearchClassOf(units: number): number {
   if (units < SECOND_LEVEL_COUNT) return units;
-  return tlsfClassOf(units + 2 ** (floorLog2(units) - SECOND_LEVEL_LOG2) - 1);
+  // The span of one class at this level, 2^shift units: a shift while it fits in an int32 (a
+  // variable `**` is a call to a floating-point pow on every search).
+  const shift = floorLog2(units) - SECOND_LEVEL_LOG2;
+  return tlsfClassOf(units + (shift < 31 ? 1 << shift : 2 ** shift) - 1);
 }
 
 /**

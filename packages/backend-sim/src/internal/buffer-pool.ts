@@ -3,6 +3,9 @@
 // every page of a fresh buffer on first touch. A recycled buffer at least as long as the mapping is
 // used from its start, zeroed with one fill over the mapped length. One pool serves every address
 // space of the thread (a released one gives its mappings back) and holds at most a fixed number of bytes.
+// A fresh buffer is allocated with room to spare (the next power of two), so that a mapping a little
+// longer than one just unmapped, as a growing realloc makes, can reuse its buffer; the spare bytes are
+// never part of a region, and the host only commits the pages that are touched.
 import { tryAllocateBytes } from "./region.js";
 
 /** The most bytes kept for reuse. */
@@ -19,7 +22,7 @@ export class BufferPool {
    */
   take(lengthBytes: number): Uint8Array | null {
     const index = this.firstAtLeast(lengthBytes);
-    if (index === this.kept.length) return tryAllocateBytes(lengthBytes);
+    if (index === this.kept.length) return allocateWithSpare(lengthBytes);
     const [recycled] = this.kept.splice(index, 1);
     this.pooledBytes -= recycled!.length;
     const bytes = recycled!.length === lengthBytes ? recycled! : recycled!.subarray(0, lengthBytes);
@@ -47,6 +50,16 @@ export class BufferPool {
     }
     return low;
   }
+}
+
+/** `lengthBytes` zeroed bytes at the start of a fresh buffer of the next power of two (up to the pool's size), or exactly as long; `null` when the host refuses. */
+function allocateWithSpare(lengthBytes: number): Uint8Array | null {
+  const capacity = 2 ** Math.ceil(Math.log2(lengthBytes));
+  if (capacity > lengthBytes && capacity <= MAX_POOLED_BYTES) {
+    const spacious = tryAllocateBytes(capacity);
+    if (spacious !== null) return spacious.subarray(0, lengthBytes);
+  }
+  return tryAllocateBytes(lengthBytes);
 }
 
 /** The pool every simulated address space of this thread shares. */
