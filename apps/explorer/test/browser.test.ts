@@ -97,6 +97,18 @@ describe.skipIf(!haveBrowser)(suiteTitle, () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("draws both charts over the run, and a click on a chart jumps to that step", async () => {
+    const calls = refCalls(refText("test-malloc-split-vector"), "test-malloc-split-vector").length;
+    const series = await page.$$eval("#stats-a svg.timeline-chart polyline", (els) => els.map((e) => e.getAttribute("data-series")));
+    expect(series).toEqual(["utilization", "external fragmentation", "requested", "in use", "from the OS"]);
+    const chart = page.locator("#stats-a svg.timeline-chart").first();
+    const box = await chart.boundingBox();
+    if (box === null) throw new Error("the chart is not laid out");
+    // The plot spans x = 34..332 of the 340-unit viewBox; its middle is step round(calls / 2).
+    await chart.click({ position: { x: ((34 + 0.5 * 298) / 340) * box.width, y: box.height / 2 } });
+    expect(await shownStep()).toBe(Math.round(calls / 2));
+  });
+
   it("stepping backward, jumping and the keyboard show exactly the earlier states", async () => {
     const calls = refCalls(refText("test-malloc-split-vector"), "test-malloc-split-vector");
     const oracle = runOracle(calls, "best-fit");

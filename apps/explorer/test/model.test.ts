@@ -88,6 +88,20 @@ describe("navigation", () => {
     }
   });
 
+  it("samples bytes requested ≤ in use ≤ taken from the OS, and ratios in 0..1", () => {
+    const timeline = buildTimeline(program, "best-fit");
+    expect(timeline.samples.length).toBeGreaterThan(100);
+    for (const sample of timeline.samples) {
+      expect(sample.requestedBytes).toBeLessThanOrEqual(sample.inUseBytes);
+      expect(sample.inUseBytes).toBeLessThanOrEqual(sample.footprintBytes);
+      expect(sample.utilization).toBeGreaterThanOrEqual(0);
+      expect(sample.utilization).toBeLessThanOrEqual(1);
+      expect(sample.externalFragmentation).toBeGreaterThanOrEqual(0);
+      expect(sample.externalFragmentation).toBeLessThan(1);
+    }
+    expect(timeline.samples.at(-1)?.step).toBe(program.ops.length);
+  });
+
   it("clamps steps and reports a valid heap at each sampled step", () => {
     const nav = new Navigator(program, "best-fit");
     expect(nav.goTo(-5).step).toBe(0);

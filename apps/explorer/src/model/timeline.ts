@@ -9,6 +9,8 @@ import type { Program } from "./program.js";
 export interface Sample {
   readonly step: number;
   readonly requestedBytes: number;
+  /** Payload bytes of allocated and mapped blocks (requested bytes plus alignment and unsplit tails). */
+  readonly inUseBytes: number;
   readonly footprintBytes: number;
   /** requested ÷ footprint (0 with no footprint). */
   readonly utilization: number;
@@ -51,6 +53,7 @@ function sampleOf(machine: Machine): Sample {
   return {
     step: machine.step,
     requestedBytes,
+    inUseBytes: stats.bytesInUse,
     footprintBytes,
     utilization: footprintBytes === 0 ? 0 : requestedBytes / footprintBytes,
     externalFragmentation: externalFragmentation(machine.heap),

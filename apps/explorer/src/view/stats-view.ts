@@ -1,9 +1,9 @@
 // The stats panel: bytes requested vs. in use vs. taken from the OS, fragmentation, syscall counts,
-// the checker's verdict, and a small chart of utilization and external fragmentation over the run
-// with the current step marked. Pure: data in, HTML text out.
+// the checker's verdict, and two small charts over the run with the current step marked: utilization
+// and external fragmentation, and bytes requested vs. in use vs. taken from the OS. Pure: data in, HTML text out.
 import { PALETTE, escapeXml, formatBytes, formatPercent } from "@osmem/harness/browser";
 import type { HeapPicture } from "../model/picture.js";
-import type { Timeline } from "../model/timeline.js";
+import type { Sample, Timeline } from "../model/timeline.js";
 
 const CHART = { width: 340, height: 120, left: 34, right: 8, top: 8, bottom: 18 } as const;
 
@@ -15,28 +15,55 @@ export function stepAtChartX(x: number, steps: number): number {
   return Math.round(Math.max(0, Math.min(1, (x - CHART.left) / plotWidth)) * steps);
 }
 
-/** Utilization and external fragmentation over the run, 0–100%, with a cursor at `step`. */
-export function renderChart(timeline: Timeline, steps: number, step: number): string {
+/** One line of a chart: a value per sample. */
+interface ChartLine {
+  readonly name: string;
+  readonly color: string;
+  readonly value: (sample: Sample) => number;
+}
+
+/**
+ * A small chart of `lines` over the run, from 0 to `top` (labelled by `label`), with a cursor at
+ * `step`. Clicks map back to steps with {@link stepAtChartX}.
+ */
+function renderChart(timeline: Timeline, steps: number, step: number, lines: readonly ChartLine[], top: number, label: (value: number) => string, title: string): string {
   const h = CHART.height - CHART.top - CHART.bottom;
   const xOf = (s: number): number => CHART.left + (steps === 0 ? 0 : (s / steps) * plotWidth);
-  const yOf = (ratio: number): number => CHART.top + h - Math.max(0, Math.min(1, ratio)) * h;
-  const line = (pick: (i: number) => number, color: string, name: string): string => {
-    const points = timeline.samples.map((s, i) => `${xOf(s.step).toFixed(1)},${yOf(pick(i)).toFixed(1)}`).join(" ");
-    return `<polyline class="series" data-series="${name}" points="${points}" fill="none" stroke="${color}" stroke-width="1.5"/>`;
+  const yOf = (value: number): number => CHART.top + h - Math.max(0, Math.min(1, top === 0 ? 0 : value / top)) * h;
+  const polyline = (line: ChartLine): string => {
+    const points = timeline.samples.map((s) => `${xOf(s.step).toFixed(1)},${yOf(line.value(s)).toFixed(1)}`).join(" ");
+    return `<polyline class="series" data-series="${line.name}" points="${points}" fill="none" stroke="${line.color}" stroke-width="1.5"/>`;
   };
-  const grid = [0, 0.5, 1]
-    .map((r) => `<line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${yOf(r)}" y2="${yOf(r)}" stroke="#e5e5e5"/><text x="${CHART.left - 4}" y="${yOf(r) + 4}" font-size="10" text-anchor="end" fill="#666">${r * 100}%</text>`)
+  const grid = [0, top / 2, top]
+    .map((v) => `<line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${yOf(v)}" y2="${yOf(v)}" stroke="#e5e5e5"/><text x="${CHART.left - 4}" y="${yOf(v) + 4}" font-size="10" text-anchor="end" fill="#666">${escapeXml(label(v))}</text>`)
     .join("");
   const cursor = `<line class="cursor" x1="${xOf(step)}" x2="${xOf(step)}" y1="${CHART.top}" y2="${CHART.top + h}" stroke="#d62728" stroke-width="1.5"/>`;
   const axis = `<text x="${CHART.left}" y="${CHART.height - 4}" font-size="10" fill="#666">step 0</text><text x="${CHART.width - CHART.right}" y="${CHART.height - 4}" font-size="10" text-anchor="end" fill="#666">${steps}</text>`;
+  const legend = lines.map((l) => `<span style="color:${l.color}">━ ${escapeXml(l.name)}</span>`).join(" ");
   return (
-    `<svg class="timeline-chart" viewBox="0 0 ${CHART.width} ${CHART.height}" width="${CHART.width}" height="${CHART.height}" role="img" aria-label="utilization and fragmentation over time">` +
-    grid +
-    line((i) => timeline.samples[i]?.utilization ?? 0, PALETTE[0] ?? "#0072b2", "utilization") +
-    line((i) => timeline.samples[i]?.externalFragmentation ?? 0, PALETTE[1] ?? "#d55e00", "fragmentation") +
-    cursor +
-    axis +
-    `</svg><div class="legend"><span style="color:${PALETTE[0]}">━ utilization</span> <span style="color:${PALETTE[1]}">━ external fragmentation</span> <span class="muted">(click to jump)</span></div>`
+    `<svg class="timeline-chart" viewBox="0 0 ${CHART.width} ${CHART.height}" width="${CHART.width}" height="${CHART.height}" role="img" aria-label="${escapeXml(title)}">` +
+    grid + lines.map(polyline).join("") + cursor + axis +
+    `</svg><div class="legend">${legend} <span class="muted">(click to jump)</span></div>`
+  );
+}
+
+const color = (i: number): string => PALETTE[i] ?? "#000";
+
+/** Utilization and external fragmentation over the run (0–100%), and requested / in use / from the OS in bytes. */
+export function renderCharts(timeline: Timeline, steps: number, step: number): string {
+  const ratios: ChartLine[] = [
+    { name: "utilization", color: color(0), value: (s) => s.utilization },
+    { name: "external fragmentation", color: color(1), value: (s) => s.externalFragmentation },
+  ];
+  const bytes: ChartLine[] = [
+    { name: "requested", color: color(2), value: (s) => s.requestedBytes },
+    { name: "in use", color: color(0), value: (s) => s.inUseBytes },
+    { name: "from the OS", color: color(3), value: (s) => s.footprintBytes },
+  ];
+  const peak = Math.max(1, ...timeline.samples.map((s) => s.footprintBytes));
+  return (
+    renderChart(timeline, steps, step, ratios, 1, (v) => `${Math.round(v * 100)}%`, "utilization and fragmentation over time") +
+    renderChart(timeline, steps, step, bytes, peak, (v) => formatBytes(Math.round(v)), "bytes requested, in use and taken from the OS over time")
   );
 }
 
@@ -64,5 +91,5 @@ export function renderStats(picture: HeapPicture, timeline: Timeline, steps: num
     : `<div class="checker bad" data-testid="checker" data-ok="false">✘ heap checker: ${picture.problems.length} problem(s)<ul>${picture.problems
         .map((p) => `<li><code>${escapeXml(p.code)}</code> ${escapeXml(p.message)}</li>`)
         .join("")}</ul></div>`;
-  return `${verdict}<table class="stats">${table}</table>${renderChart(timeline, steps, picture.step)}`;
+  return `${verdict}<table class="stats">${table}</table>${renderCharts(timeline, steps, picture.step)}`;
 }
