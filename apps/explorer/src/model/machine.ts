@@ -23,9 +23,6 @@ export interface OpOutcome {
   readonly touched: number;
 }
 
-/** The names of the policies the explorer offers, the default first. */
-export { POLICIES } from "@osmem/policies";
-
 /** Thrown for a policy name no package provides. */
 export class UnknownPolicyError extends Error {
   constructor(name: string) {
