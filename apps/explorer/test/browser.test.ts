@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build, preview, type PreviewServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHART } from "../src/view/stats-view.js";
 import { firstDifference, refCalls, repCalls, runOracle, type DrawnBlock, type OracleCall } from "./oracle.js";
 
 const CHROMIUM = process.env.OSMEM_CHROMIUM ?? "/usr/bin/chromium";
@@ -104,8 +105,9 @@ describe.skipIf(!haveBrowser)(suiteTitle, () => {
     const chart = page.locator("#stats-a svg.timeline-chart").first();
     const box = await chart.boundingBox();
     if (box === null) throw new Error("the chart is not laid out");
-    // The plot spans x = 34..332 of the 340-unit viewBox; its middle is step round(calls / 2).
-    await chart.click({ position: { x: ((34 + 0.5 * 298) / 340) * box.width, y: box.height / 2 } });
+    // The middle of the plot area is step round(calls / 2).
+    const middle = CHART.left + (CHART.width - CHART.left - CHART.right) / 2;
+    await chart.click({ position: { x: (middle / CHART.width) * box.width, y: box.height / 2 } });
     expect(await shownStep()).toBe(Math.round(calls / 2));
   });
 

@@ -5,7 +5,8 @@ import { PALETTE, escapeXml, formatBytes, formatPercent } from "@osmem/harness/b
 import type { HeapPicture } from "../model/picture.js";
 import type { Sample, Timeline } from "../model/timeline.js";
 
-const CHART = { width: 340, height: 120, left: 34, right: 8, top: 8, bottom: 18 } as const;
+/** The charts' size in SVG units; the plot spans x = `left` .. `width - right` (exported for the browser tests). */
+export const CHART = { width: 360, height: 120, left: 58, right: 8, top: 8, bottom: 18 } as const;
 
 /** The chart's plot area in SVG units; a click at `x` maps to a step with {@link stepAtChartX}. */
 const plotWidth = CHART.width - CHART.left - CHART.right;
