@@ -117,6 +117,15 @@ describe("navigation", () => {
     expect(machine.applyNext().resultText).toBe("HeapStart + 0x20");
   });
 
+  it("counts adjacent free blocks (not yet coalesced) as one run in external fragmentation, as analyze does", () => {
+    const nav = new Navigator(programFromText("a = malloc 100\nb = malloc 100\nc = malloc 100\nfree a\nfree b"), "best-fit");
+    const picture = nav.goTo(5);
+    expect(picture.blocks.map((b) => b.status)).toEqual(["free", "free", "alloc", "free"]);
+    const run = 104 + 32 + 104;
+    const tail = 131072 - 3 * (32 + 104) - 32;
+    expect(picture.externalFragmentation).toBe(1 - tail / (tail + run));
+  });
+
   it("rejects an unknown policy by name", () => {
     expect(() => new Machine(programFromText("p = malloc 1"), "no-such-fit")).toThrow(UnknownPolicyError);
   });

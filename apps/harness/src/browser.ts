@@ -20,3 +20,4 @@ export { MAX_REP_ID, RepOpKind, RepParseError, parseRep, traceName } from "./ana
 export type { RepHeader, RepTrace } from "./analyze/rep-format.js";
 export { PALETTE, escapeXml, formatBytes, formatPercent, niceTicks } from "./analyze/svg-charts.js";
 export { utilizationBound } from "./analyze/utilization-bound.js";
+export { externalFragmentationOf, freeRuns } from "./analyze/metrics.js";

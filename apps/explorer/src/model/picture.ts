@@ -2,6 +2,7 @@
 // them with its header fields read back from memory, the stats, the fragmentation figures and the
 // heap checker's verdict. The views draw only this; the browser tests compare it with the core.
 import { HEADER_BYTES, OFF_NEXT, OFF_PREV, checkHeap, walkBlocks, type HeapProblem, type HeapStats } from "@osmem/core";
+import { externalFragmentationOf, freeRuns } from "@osmem/harness/browser";
 import type { Machine } from "./machine.js";
 
 /** The brk heap or one live mapping. */
@@ -50,7 +51,7 @@ export interface HeapPicture {
   readonly footprintBytes: number;
   /** Headers, alignment padding and unsplit tails of live blocks. */
   readonly internalFragmentationBytes: number;
-  /** `1 − largest free block ÷ all free bytes` (0 with no free bytes). */
+  /** `1 − largest free run ÷ all free bytes` (0 with no free bytes; adjacent free blocks are one run, as in `osmem analyze`). */
   readonly externalFragmentation: number;
   /** The heap checker's findings; empty when the heap is valid. */
   readonly problems: readonly HeapProblem[];
@@ -72,17 +73,11 @@ export function pictureOf(machine: Machine): HeapPicture {
   const regionOf = (addr: number): RegionPicture | undefined => regions.find((r) => addr >= r.start && addr < r.end);
 
   let internal = 0;
-  let largestFree = 0;
-  let totalFree = 0;
-  const blocks = walkBlocks(heap).map((block): BlockPicture => {
+  const walked = walkBlocks(heap);
+  const blocks = walked.map((block): BlockPicture => {
     const region = regionOf(block.addr);
     const requestedBytes = block.status === "free" ? undefined : (machine.requested.get(block.payloadAddr) ?? block.sizeBytes);
-    if (requestedBytes === undefined) {
-      totalFree += block.sizeBytes;
-      largestFree = Math.max(largestFree, block.sizeBytes);
-    } else {
-      internal += HEADER_BYTES + block.sizeBytes - requestedBytes;
-    }
+    if (requestedBytes !== undefined) internal += HEADER_BYTES + block.sizeBytes - requestedBytes;
     return {
       region: region?.id ?? "?",
       offset: block.addr - (region?.start ?? 0),
@@ -96,6 +91,7 @@ export function pictureOf(machine: Machine): HeapPicture {
     };
   });
   const stats = heap.stats();
+  const { freeBytes, largestFreeBytes } = freeRuns(walked);
   return {
     step: machine.step,
     regions,
@@ -104,7 +100,7 @@ export function pictureOf(machine: Machine): HeapPicture {
     requestedBytes: machine.liveRequestedBytes,
     footprintBytes: stats.heapBytes + stats.mappedBytes,
     internalFragmentationBytes: internal,
-    externalFragmentation: totalFree === 0 ? 0 : 1 - largestFree / totalFree,
+    externalFragmentation: externalFragmentationOf(largestFreeBytes, freeBytes),
     problems: checkHeap(heap),
   };
 }

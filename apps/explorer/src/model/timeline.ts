@@ -2,6 +2,7 @@
 // call returned and which syscalls it made, and the heap's figures over time (sampled on long
 // programs) for the charts. Stepping never recomputes this; only the heap map needs a live heap.
 import { walkBlocks, type Heap } from "@osmem/core";
+import { externalFragmentationOf, freeRuns } from "@osmem/harness/browser";
 import { Machine, type OpOutcome } from "./machine.js";
 import type { Program } from "./program.js";
 
@@ -14,7 +15,7 @@ export interface Sample {
   readonly footprintBytes: number;
   /** requested ÷ footprint (0 with no footprint). */
   readonly utilization: number;
-  /** `1 − largest free block ÷ all free bytes`. */
+  /** `1 − largest free run ÷ all free bytes` (adjacent free blocks are one run, as in `osmem analyze`). */
   readonly externalFragmentation: number;
 }
 
@@ -35,15 +36,10 @@ export interface Timeline {
   readonly errors: number;
 }
 
+/** As `osmem analyze` defines it: adjacent free blocks count as one run (a fit search merges them first). */
 function externalFragmentation(heap: Heap): number {
-  let largest = 0;
-  let total = 0;
-  for (const block of walkBlocks(heap)) {
-    if (block.status !== "free") continue;
-    total += block.sizeBytes;
-    if (block.sizeBytes > largest) largest = block.sizeBytes;
-  }
-  return total === 0 ? 0 : 1 - largest / total;
+  const { freeBytes, largestFreeBytes } = freeRuns(walkBlocks(heap));
+  return externalFragmentationOf(largestFreeBytes, freeBytes);
 }
 
 function sampleOf(machine: Machine): Sample {

@@ -79,7 +79,7 @@ export function renderStats(picture: HeapPicture, timeline: Timeline, steps: num
     ["from the OS", `${formatBytes(picture.footprintBytes)} (brk ${formatBytes(s.heapBytes)} + mmap ${formatBytes(s.mappedBytes)})`, "break growth plus mapped blocks"],
     ["utilization", `${formatPercent(utilization, 1)} now · ${formatPercent(timeline.peakUtilization, 1)} peak over the run`, "requested ÷ taken from the OS"],
     ["internal frag.", formatBytes(picture.internalFragmentationBytes), "headers, padding and unsplit tails of live blocks"],
-    ["external frag.", formatPercent(picture.externalFragmentation, 1), "1 − largest free block ÷ all free bytes"],
+    ["external frag.", formatPercent(picture.externalFragmentation, 1), "1 − largest free run ÷ all free bytes (adjacent free blocks are one run)"],
     ["syscalls", `brk ${s.syscalls.brk} · mmap ${s.syscalls.mmap} · munmap ${s.syscalls.munmap}`, "made so far"],
     ["blocks", `${s.allocBlocks} allocated · ${s.freeBlocks} free · ${s.mappedBlocks} mapped`, "as the heap counts them"],
   ];
