@@ -71,10 +71,7 @@ export function renderReport(report: BenchReport): string {
       {
         label: "bound",
         cell: (t) => pct(report.traces.find((x) => x.name === t)?.utilizationBound),
-        footer: (g) => {
-          const inGroup = report.traces.filter((t) => g === "all" || t.group === g);
-          return pct(inGroup.reduce((sum, t) => sum + t.utilizationBound, 0) / inGroup.length);
-        },
+        footer: (g) => pct(report.utilizationBounds[g]),
       },
     ]),
     "`bound`: the most any allocator with the 32-byte header and 8-byte alignment can reach on the trace (peak live ÷ the largest sum of aligned payloads plus headers; `osmem analyze` reports it too).",

@@ -46,6 +46,8 @@ export interface BenchReport {
   readonly settings: { readonly runs: number; readonly budgetMs: number; readonly minMs: number; readonly scalingMs: number; readonly linearLimit: number; readonly traceSource: string };
   /** Per trace: its group, op count, and the utilization bound of the 32-byte header (harness `utilizationBound`). */
   readonly traces: readonly { readonly name: string; readonly group: TraceGroup; readonly ops: number; readonly utilizationBound: number }[];
+  /** Mean of the traces' `utilizationBound` per group. */
+  readonly utilizationBounds: Readonly<Record<TraceGroup | "all", number | undefined>>;
   readonly allocators: readonly string[];
   readonly results: readonly TraceResult[];
   readonly scaling: readonly ScalingPoint[];
@@ -86,10 +88,11 @@ export async function runBench(options: BenchOptions, onProgress: (done: number,
   const groups = new Map(options.traces.map((t) => [t.name, t.group]));
   const summaries = summarize(allocators, results, scaling, (name) => groups.get(name) ?? "real");
   const traces = options.traces.map((t) => ({ name: t.name, group: t.group, ops: results.find((r) => r.trace === t.name)?.ops ?? 0, utilizationBound: utilizationBound(loadRep(t.path)) }));
-  const meanBound = (group: TraceGroup): number | undefined => {
-    const inGroup = traces.filter((t) => t.group === group);
+  const meanBound = (group: TraceGroup | "all"): number | undefined => {
+    const inGroup = traces.filter((t) => group === "all" || t.group === group);
     return inGroup.length === 0 ? undefined : inGroup.reduce((sum, t) => sum + t.utilizationBound, 0) / inGroup.length;
   };
+  const utilizationBounds = { classic: meanBound("classic"), real: meanBound("real"), all: meanBound("all") };
   return {
     date: new Date().toISOString(),
     machine: describeMachine(),
@@ -99,7 +102,8 @@ export async function runBench(options: BenchOptions, onProgress: (done: number,
     results,
     scaling,
     summaries,
-    targets: checkTargets(summaries, { classic: meanBound("classic"), real: meanBound("real") }),
+    utilizationBounds,
+    targets: checkTargets(summaries, utilizationBounds),
     elapsedSec: (performance.now() - started) / 1000,
   };
 }
