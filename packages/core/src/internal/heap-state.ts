@@ -174,18 +174,56 @@ export class HeapState implements BlockView {
 
   /**
    * Gives a live block back: a mapped block is unmapped (it stays live if munmap fails, with `errno`
-   * set); a heap block becomes free, merged with its free neighbours at once under immediate coalescing.
+   * set); a heap block becomes free, merged with its free neighbours at once under immediate coalescing
+   * (before the strategy hears of it, so that it learns of the merged block only).
    */
   releaseBlock(block: Addr): void {
-    if (this.headers.status(block) === BlockStatus.Mapped) {
+    const h = this.headers;
+    if (h.status(block) === BlockStatus.Mapped) {
       this.unmapBlock(block);
       return;
     }
-    const sizeBytes = this.headers.size(block);
+    let sizeBytes = h.size(block);
     this.counters.bytesInUse -= sizeBytes;
     this.counters.allocBlocks -= 1;
+    if (this.coalescingImmediate) {
+      sizeBytes = this.absorbFreeAfter(block, sizeBytes);
+      for (let prev = this.freeNeighbourBefore(block); prev !== 0; prev = this.freeNeighbourBefore(block)) {
+        const prevBytes = h.size(prev);
+        this.removeFree(prev, prevBytes, "resized");
+        this.unlinkNextOf(prev, block);
+        sizeBytes += prevBytes + HEADER_BYTES;
+        block = prev;
+      }
+      h.setSize(block, sizeBytes);
+    }
     this.addFree(block, sizeBytes, "freed");
-    if (this.coalescingImmediate) this.coalesceAround(block);
+  }
+
+  /**
+   * Folds every touching free block after `block` (payload `sizeBytes`, not in the free set) into it,
+   * taking them out of the free set; returns the new payload size. Writes the size only when it changed.
+   */
+  private absorbFreeAfter(block: Addr, sizeBytes: number): number {
+    const h = this.headers;
+    let merged = sizeBytes;
+    for (let next = h.next(block); next !== 0 && h.status(next) === BlockStatus.Free && blockEnd(block, merged) === next; next = h.next(block)) {
+      const nextBytes = h.size(next);
+      this.removeFree(next, nextBytes, "merged");
+      this.unlinkNextOf(block, next);
+      merged += HEADER_BYTES + nextBytes;
+    }
+    if (merged !== sizeBytes) h.setSize(block, merged);
+    return merged;
+  }
+
+  /** Unlinks `next`, the block after `block`, from the list (its bytes become part of `block`'s). */
+  private unlinkNextOf(block: Addr, next: Addr): void {
+    const h = this.headers;
+    const after = h.next(next);
+    h.setNext(block, after);
+    if (after === 0) this.heapTail = block;
+    else h.setPrev(after, block);
   }
 
   // --- list surgery ---
@@ -221,12 +259,12 @@ export class HeapState implements BlockView {
   splitAllocated(block: Addr, sizeBytes: number, keepBytes: number): boolean {
     if (sizeBytes - keepBytes < MIN_SPLIT_REMAINDER) return false;
     const rest = blockEnd(block, keepBytes);
-    const restBytes = sizeBytes - keepBytes - HEADER_BYTES;
+    let restBytes = sizeBytes - keepBytes - HEADER_BYTES;
     this.linkAfter(block, rest, restBytes, BlockStatus.Free);
     this.headers.setSize(block, keepBytes);
     this.counters.bytesInUse -= sizeBytes - keepBytes;
+    if (this.coalescingImmediate) restBytes = this.absorbFreeAfter(rest, restBytes);
     this.addFree(rest, restBytes, "split");
-    if (this.coalescingImmediate) this.coalesceAround(rest);
     return true;
   }
 
@@ -281,10 +319,7 @@ export class HeapState implements BlockView {
       this.assertInternal(next !== 0 && h.status(next) === BlockStatus.Free, () => `absorbNext: block after 0x${block.toString(16)} is not free`);
     }
     this.removeFree(next, nextBytes, "merged");
-    const after = h.next(next);
-    h.setNext(block, after);
-    if (after === 0) this.heapTail = block;
-    else h.setPrev(after, block);
+    this.unlinkNextOf(block, next);
     const merged = sizeBytes + HEADER_BYTES + nextBytes;
     h.setSize(block, merged);
     if (h.status(block) === BlockStatus.Free) {
@@ -312,18 +347,6 @@ export class HeapState implements BlockView {
       while (this.hasFreeNeighbourAfter(first)) sizeBytes = this.absorbNext(first, sizeBytes);
     }
     this.pendingMerges.clear();
-  }
-
-  /** Merges the free `block` with free neighbours on both sides; returns the surviving block. */
-  coalesceAround(block: Addr): Addr {
-    const h = this.headers;
-    let sizeBytes = h.size(block);
-    while (this.hasFreeNeighbourAfter(block)) sizeBytes = this.absorbNext(block, sizeBytes);
-    for (let prev = this.freeNeighbourBefore(block); prev !== 0; prev = this.freeNeighbourBefore(block)) {
-      this.absorbNext(prev, h.size(prev));
-      block = prev;
-    }
-    return block;
   }
 
   /** Records that the last heap block grew by `extraBytes` (the break already moved). */
