@@ -54,6 +54,20 @@ export interface BlockView {
   blockSize(block: Addr): number;
   /** True when the block is free. */
   isFree(block: Addr): boolean;
+  /**
+   * Reads the policy's tag of the free `block`: a 32-bit signed integer the policy stored there with
+   * {@link BlockView.setFreeTag}, e.g. the index of the block's node in the policy's own tables, so that
+   * it finds the node without a search. pre: `block` is in the policy's free set and was tagged since
+   * it entered it; otherwise the value is whatever the payload held.
+   */
+  freeTag(block: Addr): number;
+  /**
+   * Stores a tag in the free `block`, in the first 4 bytes of its payload (every payload has at least
+   * 8, and a free block's payload belongs to the allocator). The tag lives while the block stays in the
+   * free set: allocating the block, merging it into another, or a new size ends it.
+   * pre: `block` is in the free set; `tag` is a 32-bit signed integer.
+   */
+  setFreeTag(block: Addr, tag: number): void;
 }
 
 /**

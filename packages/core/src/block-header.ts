@@ -29,6 +29,9 @@ export const blockOf = (payload: Addr): Addr => payload - HEADER_BYTES;
 /** The address just past the block (its header plus `sizeBytes` of payload). */
 export const blockEnd = (block: Addr, sizeBytes: number): Addr => block + HEADER_BYTES + sizeBytes;
 
+/** Byte offset of the free-block tag (see `BlockView.setFreeTag`): the first payload word. */
+export const OFF_FREE_TAG = HEADER_BYTES;
+
 /** Reads the payload size of `block`. */
 export const readSize = (m: Memory, block: Addr): number => m.readU64(block + OFF_SIZE);
 /** Reads the raw status of `block` (not necessarily a valid {@link BlockStatus}). */
@@ -84,6 +87,12 @@ export class BlockHeaders {
     return offset >= 0 && offset <= this.lengthBytes - HEADER_BYTES && (offset & (ALIGN - 1)) === 0 ? offset / 4 : -1;
   }
 
+  /** The index of `block`'s free-tag word in the window, or -1 when it is not inside. */
+  private tagWordOf(block: Addr): number {
+    const offset = block - this.base + OFF_FREE_TAG;
+    return offset >= 0 && offset <= this.lengthBytes - 4 && (offset & (ALIGN - 1)) === 0 ? offset / 4 : -1;
+  }
+
   /** Reads the payload size of `block`. */
   size(block: Addr): number {
     const w = this.wordOf(block);
@@ -103,6 +112,17 @@ export class BlockHeaders {
   next(block: Addr): Addr {
     const w = this.wordOf(block) + OFF_NEXT / 4;
     return w < OFF_NEXT / 4 ? this.memory.readU64(block + OFF_NEXT) : this.u32[w]! + this.u32[w + 1]! * TWO_POW_32;
+  }
+  /** Reads the free-block tag of `block` (its first payload word, signed). */
+  freeTag(block: Addr): number {
+    const w = this.tagWordOf(block);
+    return w < 0 ? this.memory.readI32(block + OFF_FREE_TAG) : this.i32[w]!;
+  }
+  /** Writes the free-block tag of `block`. pre: a 32-bit signed integer. */
+  setFreeTag(block: Addr, tag: number): void {
+    const w = this.tagWordOf(block);
+    if (w < 0) this.memory.writeI32(block + OFF_FREE_TAG, tag);
+    else this.i32[w] = tag;
   }
   /** Writes the payload size of `block`. pre: a safe non-negative integer. */
   setSize(block: Addr, sizeBytes: number): void {

@@ -46,6 +46,8 @@ describe("bestFit", () => {
       prevBlock: () => 0,
       blockSize: () => 0,
       isFree: () => false,
+      freeTag: () => 0,
+      setFreeTag: () => {},
     });
     expect(strategy.findFit(8)).toBe(0);
   });

@@ -2,8 +2,8 @@ import type { Addr } from "@osmem/syscalls";
 import { describe, expect, it } from "vitest";
 import { makeHoles, newHeap } from "./internal/holes.js";
 import { segregatedClassOf, segregatedFit } from "./segregated-fit.js";
+import { tagOnlyView } from "./internal/tag-view.js";
 
-const NO_VIEW = { firstBlock: () => 0, nextBlock: () => 0, prevBlock: () => 0, blockSize: () => 0, isFree: () => false };
 
 describe("segregatedFit", () => {
   it("maps exact classes up to 1 KiB, then one class per power of two", () => {
@@ -18,7 +18,7 @@ describe("segregatedFit", () => {
   });
 
   it("first fit inside a power-of-two class, then the next non-empty class", () => {
-    const s = segregatedFit.bind(NO_VIEW);
+    const s = segregatedFit.bind(tagOnlyView());
     s.insertFree(0x400 as Addr, 1104, "freed");
     s.insertFree(0x500 as Addr, 2000, "freed");
     s.insertFree(0x900 as Addr, 4096, "freed");

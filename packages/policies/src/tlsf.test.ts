@@ -2,8 +2,8 @@ import type { Addr } from "@osmem/syscalls";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { tlsf, tlsfClassOf, tlsfSearchClassOf } from "./tlsf.js";
+import { tagOnlyView } from "./internal/tag-view.js";
 
-const NO_VIEW = { firstBlock: () => 0, nextBlock: () => 0, prevBlock: () => 0, blockSize: () => 0, isFree: () => false };
 const unitsArb = fc.oneof(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 2 ** 50 - 1 }));
 
 describe("tlsf classes", () => {
@@ -23,7 +23,7 @@ describe("tlsf classes", () => {
 
 describe("tlsf", () => {
   it("takes the newest block of the lowest class that surely fits", () => {
-    const s = tlsf.bind(NO_VIEW);
+    const s = tlsf.bind(tagOnlyView());
     s.insertFree(0x1000 as Addr, 96, "freed");
     s.insertFree(0x2000 as Addr, 96, "freed");
     s.insertFree(0x3000 as Addr, 4096, "freed");
@@ -33,7 +33,7 @@ describe("tlsf", () => {
   });
 
   it("falls back to the request's own class only when no larger class has a block", () => {
-    const s = tlsf.bind(NO_VIEW);
+    const s = tlsf.bind(tagOnlyView());
     s.insertFree(0x1000 as Addr, 520, "freed");
     expect(s.findFit(520)).toBe(0x1000);
     s.insertFree(0x2000 as Addr, 536, "freed");

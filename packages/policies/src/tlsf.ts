@@ -2,7 +2,7 @@
 // classes, one LIFO list per class, and a two-level bitmap of non-empty classes. Requests are rounded
 // up to the next class boundary so any block of the class found fits: O(1) without searching lists.
 import type { Addr } from "@osmem/syscalls";
-import type { FitPolicy, FitStrategy } from "@osmem/core";
+import type { BlockView, FitPolicy, FitStrategy } from "@osmem/core";
 import { ClassBitmap, floorLog2 } from "./internal/class-bitmap.js";
 import { ClassLists, NO_NODE } from "./internal/class-lists.js";
 
@@ -42,15 +42,16 @@ export function tlsfSearchClassOf(units: number): number {
  * own class if it fits. Classes: one per 8 bytes below 256 bytes, then 32 per power of two (at most
  * 1/32 of the size apart). Free blocks merge with their free neighbours at once ("immediate").
  *
- * Cost: O(1) per search, insert and remove (bitmap scans, list pushes and unlinks, a hash lookup).
+ * Cost: O(1) per search, insert and remove (bitmap scans, list pushes and unlinks; a block's list node
+ * is found through the tag it carries).
  * Weakness: not best fit — rounding up can pass over a block of the request's own class that fits, and
  * it takes the newest block of a class, not the lowest address, so long-lived heaps spread out more.
  */
 export const tlsf: FitPolicy = Object.freeze({
   name: "tlsf",
   coalescing: "immediate",
-  bind(): FitStrategy {
-    const lists = new ClassLists(CLASS_COUNT);
+  bind(view: BlockView): FitStrategy {
+    const lists = new ClassLists(view, CLASS_COUNT);
     const nonEmpty = new ClassBitmap(CLASS_COUNT);
     return {
       findFit(sizeBytes: number): Addr {

@@ -137,6 +137,12 @@ export class HeapState implements BlockView {
   isFree(block: Addr): boolean {
     return this.headers.status(block) === BlockStatus.Free;
   }
+  freeTag(block: Addr): number {
+    return this.headers.freeTag(block);
+  }
+  setFreeTag(block: Addr, tag: number): void {
+    this.headers.setFreeTag(block, tag);
+  }
 
   /** Level-1 check: throws an {@link InvariantError} when `cond` is false. */
   assertInternal(cond: boolean, why: () => string): void {

@@ -2,6 +2,7 @@ import { InvariantError } from "@osmem/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ClassLists, NO_NODE } from "./class-lists.js";
+import { tagOnlyView } from "./tag-view.js";
 
 const CLASSES = 4;
 
@@ -20,7 +21,7 @@ describe("ClassLists", () => {
   it("agrees with arrays used as LIFO lists", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.boolean(), fc.nat(CLASSES - 1), fc.nat(300), fc.nat(64)), { maxLength: 400 }), (commands) => {
-        const lists = new ClassLists(CLASSES, 2);
+        const lists = new ClassLists(tagOnlyView(), CLASSES, 2);
         const model: Array<Array<[number, number]>> = Array.from({ length: CLASSES }, () => []);
         for (const [push, cls, slot, units] of commands) {
           const addr = 0x1000 + slot * 8;
@@ -43,7 +44,7 @@ describe("ClassLists", () => {
   });
 
   it("throws an InvariantError for an absent block, a wrong size or a second push", () => {
-    const lists = new ClassLists(CLASSES);
+    const lists = new ClassLists(tagOnlyView(), CLASSES);
     lists.push(1, 0x1000, 64);
     expect(() => lists.push(2, 0x1000, 64)).toThrow(InvariantError);
     expect(() => lists.remove(0x2000, 64)).toThrow(InvariantError);

@@ -1,8 +1,9 @@
-// Doubly linked free lists, one per size class, in typed arrays with an address index: push to the
-// front, unlink by address and read a list's head in O(1). A list node records the block's address
-// and size; the lists never read or write heap memory. Removal checks the caller's size (cheap).
-import { InvariantError } from "@osmem/core";
-import { AddrMap } from "./addr-map.js";
+// Doubly linked free lists, one per size class, in typed arrays: push to the front, unlink by address
+// and read a list's head in O(1). A list node records the block's address and size; the block carries
+// its node's index as its free tag (BlockView.setFreeTag), so removal finds the node without a search.
+// The tag is checked against the node's address and size before anything is unlinked, so a stale or
+// forged tag is an InvariantError, never a corrupted list.
+import { InvariantError, type BlockView } from "@osmem/core";
 
 /** The null node index. */
 export const NO_NODE = 0;
@@ -15,11 +16,13 @@ export class ClassLists {
   private prevs: Int32Array;
   private classes: Int32Array;
   private readonly heads: Int32Array;
-  private readonly index = new AddrMap();
+  private readonly view: BlockView;
   private releasedHead = NO_NODE;
   private nextUnused = 1;
+  private listed = 0;
 
-  constructor(classCount: number, initialCapacity = 256) {
+  constructor(view: BlockView, classCount: number, initialCapacity = 1024) {
+    this.view = view;
     const capacity = Math.max(2, initialCapacity + 1);
     this.addrs = new Float64Array(capacity);
     this.sizes = new Float64Array(capacity);
@@ -31,7 +34,7 @@ export class ClassLists {
 
   /** Blocks held in all lists. */
   get size(): number {
-    return this.index.size;
+    return this.listed;
   }
   /** The first node of class `cls`, or {@link NO_NODE}. */
   head(cls: number): number {
@@ -50,8 +53,10 @@ export class ClassLists {
 
   /** Puts block `addr` (payload `sizeBytes`) at the front of class `cls`. @throws InvariantError if already listed. */
   push(cls: number, addr: number, sizeBytes: number): void {
+    if (this.nodeOf(addr) !== NO_NODE) throw new InvariantError(`block 0x${addr.toString(16)} is already listed`);
     const node = this.allocateNode();
-    this.index.add(addr, node);
+    this.view.setFreeTag(addr, node);
+    this.listed += 1;
     const head = this.heads[cls]!;
     this.addrs[node] = addr;
     this.sizes[node] = sizeBytes;
@@ -67,7 +72,8 @@ export class ClassLists {
    * @throws InvariantError when the block is not listed or was listed with another size.
    */
   remove(addr: number, sizeBytes: number): number {
-    const node = this.index.delete(addr);
+    const node = this.nodeOf(addr);
+    if (node === NO_NODE) throw new InvariantError(`block 0x${addr.toString(16)} is not listed`);
     if (this.sizes[node] !== sizeBytes) {
       throw new InvariantError(`block 0x${addr.toString(16)} was listed with ${this.sizes[node]} bytes, removed with ${sizeBytes}`);
     }
@@ -78,8 +84,16 @@ export class ClassLists {
     else this.nexts[prev] = next;
     if (next !== NO_NODE) this.prevs[next] = prev;
     this.nexts[node] = this.releasedHead;
+    this.addrs[node] = -1;
     this.releasedHead = node;
+    this.listed -= 1;
     return cls;
+  }
+
+  /** The live node `addr`'s tag names, or {@link NO_NODE} when the tag is not one (never tagged, stale). */
+  private nodeOf(addr: number): number {
+    const node = this.view.freeTag(addr);
+    return node > NO_NODE && node < this.nextUnused && this.addrs[node] === addr ? node : NO_NODE;
   }
 
   private allocateNode(): number {
