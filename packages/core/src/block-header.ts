@@ -51,6 +51,15 @@ export function writeHeader(m: Memory, block: Addr, sizeBytes: number, status: B
 }
 
 const TWO_POW_32 = 2 ** 32;
+
+/** A header's fields as {@link BlockHeaders.load} reads them, in one reusable record (no allocation per read). */
+export class HeaderRecord {
+  sizeBytes = 0;
+  /** Raw status (not necessarily a valid {@link BlockStatus}). */
+  status = 0;
+  prev: Addr = 0;
+  next: Addr = 0;
+}
 const NO_WORDS = new Uint32Array(0);
 const NO_SIGNED_WORDS = new Int32Array(0);
 
@@ -113,6 +122,24 @@ export class BlockHeaders {
     const w = this.wordOf(block) + OFF_NEXT / 4;
     return w < OFF_NEXT / 4 ? this.memory.readU64(block + OFF_NEXT) : this.u32[w]! + this.u32[w + 1]! * TWO_POW_32;
   }
+  /** Reads all four fields of `block`'s header into `into` (one bounds check instead of four). */
+  load(block: Addr, into: HeaderRecord): void {
+    const w = this.wordOf(block);
+    if (w < 0) {
+      const m = this.memory;
+      into.sizeBytes = readSize(m, block);
+      into.status = readStatus(m, block);
+      into.prev = readPrev(m, block);
+      into.next = readNext(m, block);
+      return;
+    }
+    const u32 = this.u32;
+    into.sizeBytes = u32[w]! + u32[w + 1]! * TWO_POW_32;
+    into.status = this.i32[w + OFF_STATUS / 4]!;
+    into.prev = u32[w + OFF_PREV / 4]! + u32[w + OFF_PREV / 4 + 1]! * TWO_POW_32;
+    into.next = u32[w + OFF_NEXT / 4]! + u32[w + OFF_NEXT / 4 + 1]! * TWO_POW_32;
+  }
+
   /** Reads the free-block tag of `block` (its first payload word, signed). */
   freeTag(block: Addr): number {
     const w = this.tagWordOf(block);

@@ -15,7 +15,7 @@ import {
   type HeapStats,
 } from "../api.js";
 import { HeapBreak } from "./heap-break.js";
-import { BlockHeaders, blockEnd } from "../block-header.js";
+import { BlockHeaders, HeaderRecord, blockEnd } from "../block-header.js";
 
 /** The smallest remainder worth splitting off: a header plus one aligned unit. */
 export const MIN_SPLIT_REMAINDER = HEADER_BYTES + 8;
@@ -27,6 +27,8 @@ export class HeapState implements BlockView {
   readonly memory: Memory;
   /** Header fields, through the backend's window over the heap when it offers one. */
   readonly headers: BlockHeaders;
+  /** A header record for reads that need every field of one header (pointer validation). */
+  readonly scratchHeader = new HeaderRecord();
   readonly backend: SyscallBackend;
   readonly checkLevel: CheckLevel;
   strategy!: FitStrategy;

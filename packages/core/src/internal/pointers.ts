@@ -19,13 +19,13 @@ export function findBlockOfPointer(s: HeapState, ptr: Addr): Addr {
 function isHeapBlock(s: HeapState, block: Addr): boolean {
   if (s.heapHead === 0 || block < s.heapHead || block + HEADER_BYTES > s.breakAddr) return false;
   const h = s.headers;
-  const status = h.status(block);
+  const record = s.scratchHeader;
+  h.load(block, record);
+  const { status, prev, next, sizeBytes } = record;
   if (status !== BlockStatus.Free && status !== BlockStatus.Alloc) return false;
-  const prev = h.prev(block);
-  const next = h.next(block);
   if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || h.next(prev) !== block) return false;
   if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || h.prev(next) !== block) return false;
-  const end = blockEnd(block, h.size(block));
+  const end = blockEnd(block, sizeBytes);
   return end === next || s.heapBreak.isSegmentEnd(end);
 }
 
