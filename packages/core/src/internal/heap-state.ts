@@ -346,13 +346,17 @@ export class HeapState implements BlockView {
    * result is the same as a walk over the whole list.
    */
   coalescePending(): void {
-    const h = this.headers;
     const heapStart = this.heapStart;
+    const h = this.headers;
     for (const pending of this.pendingMerges) {
       let first = heapStart + pending;
       for (let prev = this.freeNeighbourBefore(first); prev !== 0; prev = this.freeNeighbourBefore(first)) first = prev;
-      let sizeBytes = h.size(first);
-      while (this.hasFreeNeighbourAfter(first)) sizeBytes = this.absorbNext(first, sizeBytes);
+      if (!this.hasFreeNeighbourAfter(first)) continue;
+      // The strategy hears of the run once: the first block leaves the free set, the others are
+      // absorbed (each leaving it), and the merged block comes back.
+      const sizeBytes = h.size(first);
+      this.removeFree(first, sizeBytes, "resized");
+      this.addFree(first, this.absorbFreeAfter(first, sizeBytes), "merged");
     }
     this.pendingMerges.clear();
   }
