@@ -1,12 +1,15 @@
 import { createSimBackend, type SimBackend } from "@osmem/backend-sim";
-import { createHeap, walkBlocks, type FitPolicy, type Heap } from "@osmem/core";
+import { createHeap, InvariantError, walkBlocks, type FitPolicy, type Heap } from "@osmem/core";
 import { heapOpsArbitrary, type HeapOp } from "@osmem/core/testing";
 import type { Addr } from "@osmem/syscalls";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bestFit } from "./best-fit.js";
-import { indexedBestFit } from "./indexed-best-fit.js";
+import { INDEXED_BIN_MAX_BYTES, indexedBestFit } from "./indexed-best-fit.js";
 import { makeHoles, newHeap } from "./internal/holes.js";
+import { tagOnlyView } from "./internal/tag-view.js";
+
+const LIMIT = INDEXED_BIN_MAX_BYTES;
 
 interface Side {
   readonly backend: SimBackend;
@@ -94,5 +97,84 @@ describe("indexedBestFit", () => {
       fc.property(heapOpsArbitrary({ minOps: 2000, maxOps: 4000 }), (ops) => runDifferential(ops, 1)),
       { seed: 20_261_232, numRuns: 6 },
     );
+  });
+
+  it("makes exactly the reference's decisions on programs of requests around the bin limit", () => {
+    const sizes = fc.oneof(fc.integer({ min: 1, max: 100 }), fc.integer({ min: LIMIT - 300, max: LIMIT + 300 }), fc.integer({ min: 1, max: 3 * LIMIT }));
+    fc.assert(
+      fc.property(heapOpsArbitrary({ minOps: 50, maxOps: 250, sizes }), (ops) => runDifferential(ops, 1)),
+      { seed: 20_261_233, numRuns: 60 },
+    );
+  });
+});
+
+describe("indexedBestFit strategy alone", () => {
+  // Payload sizes on both sides of the bin limit, few of them, so equal sizes (ties) are common.
+  const sizeArb = fc.constantFrom(8, 16, 24, 4096, LIMIT - 8, LIMIT, LIMIT + 8, LIMIT + 16, 4 * LIMIT);
+  type Command =
+    | { readonly insert: true; readonly slot: number; readonly sizeBytes: number; readonly staleTag: number }
+    | { readonly insert: false; readonly slot: number }
+    | { readonly find: number };
+  const commandArb: fc.Arbitrary<Command> = fc.oneof(
+    fc.record({ insert: fc.constant(true as const), slot: fc.nat(99), sizeBytes: sizeArb, staleTag: fc.oneof(fc.nat(20), fc.integer()) }),
+    fc.record({ insert: fc.constant(false as const), slot: fc.nat(99) }),
+    fc.record({ find: fc.oneof(sizeArb, sizeArb.map((s) => s + 8), sizeArb.map((s) => s - 8).filter((s) => s > 0)) }),
+  );
+
+  it("answers the smallest fitting size, ties to the lowest address, across the bin limit", () => {
+    fc.assert(
+      fc.property(fc.array(commandArb, { maxLength: 400, size: "max" }), (commands) => {
+        const view = tagOnlyView();
+        const strategy = indexedBestFit.bind(view);
+        const free = new Map<Addr, number>();
+        for (const c of commands) {
+          if ("find" in c) {
+            let expected = 0;
+            let expectedBytes = Number.POSITIVE_INFINITY;
+            for (const [addr, sizeBytes] of free) {
+              if (sizeBytes < c.find) continue;
+              if (sizeBytes < expectedBytes || (sizeBytes === expectedBytes && addr < expected)) [expected, expectedBytes] = [addr, sizeBytes];
+            }
+            expect(strategy.findFit(c.find)).toBe(expected);
+            continue;
+          }
+          // Scattered addresses, so address order is not insertion order.
+          const addr = (0x5555_5555_0000 + ((c.slot * 37) % 100) * 0x10000) as Addr;
+          const present = free.get(addr);
+          if (c.insert && present === undefined) {
+            view.setFreeTag(addr, c.staleTag);
+            strategy.insertFree(addr, c.sizeBytes, "freed");
+            free.set(addr, c.sizeBytes);
+          } else if (present !== undefined) {
+            strategy.removeFree(addr, present, "allocated");
+            free.delete(addr);
+          }
+        }
+      }),
+      { seed: 20_261_234, numRuns: 300 },
+    );
+  });
+
+  it("throws an InvariantError for a second insert, an absent block, a wrong size or a forged tag", () => {
+    const view = tagOnlyView();
+    const strategy = indexedBestFit.bind(view);
+    const [a, b, big] = [0x1000 as Addr, 0x2000 as Addr, 0x3000 as Addr];
+    strategy.insertFree(a, 64, "freed");
+    strategy.insertFree(b, 64, "freed");
+    strategy.insertFree(big, LIMIT + 8, "freed");
+    expect(() => strategy.insertFree(a, 64, "freed")).toThrow(InvariantError);
+    expect(() => strategy.insertFree(big, LIMIT + 8, "freed")).toThrow(InvariantError);
+    expect(() => strategy.removeFree(0x4000 as Addr, 64, "allocated")).toThrow(InvariantError);
+    expect(() => strategy.removeFree(a, 72, "allocated")).toThrow(InvariantError);
+    expect(() => strategy.removeFree(a, LIMIT + 8, "allocated")).toThrow(InvariantError);
+    expect(() => strategy.removeFree(big, 64, "allocated")).toThrow(InvariantError);
+    expect(() => strategy.removeFree(big, LIMIT + 16, "allocated")).toThrow(InvariantError);
+    view.setFreeTag(b, view.freeTag(a));
+    expect(() => strategy.removeFree(b, 64, "allocated")).toThrow(InvariantError);
+    // Nothing was removed or corrupted: `a` is still the best 64-byte block and leaves cleanly.
+    expect(strategy.findFit(64)).toBe(a);
+    strategy.removeFree(a, 64, "allocated");
+    expect(strategy.findFit(64)).toBe(b);
+    expect(strategy.findFit(LIMIT)).toBe(big);
   });
 });

@@ -1,36 +1,60 @@
 // Best fit with an index: the same decisions as the reference `bestFit` (smallest fitting free block,
-// ties to the lowest address, deferred coalescing) from a treap ordered by (size, address) instead of
-// a walk of the block list. The index mirrors the core's free set exactly; it never reads the heap.
+// ties to the lowest address, deferred coalescing) without a walk of the block list. Blocks up to a
+// limit sit in one address-ordered heap per exact size, larger ones in a treap ordered by (size,
+// address). The index mirrors the core's free set exactly; it never reads the heap.
 import type { Addr } from "@osmem/syscalls";
-import type { FitPolicy, FitStrategy } from "@osmem/core";
+import type { BlockView, FitPolicy, FitStrategy } from "@osmem/core";
+import { AddressHeaps } from "./internal/address-heaps.js";
 import { NIL, TreapForest } from "./internal/treap-forest.js";
 
+/**
+ * The largest payload kept in a per-size bin (4096 bins). Merged free blocks of a few KiB up to tens
+ * of KiB are common (on the benchmark traces 4 KiB left most of needle's and random-bal's blocks in
+ * the treap; 32 KiB was as fast as any larger limit); above it blocks are few and the treap shallow.
+ */
+export const INDEXED_BIN_MAX_BYTES = 32 * 1024;
 const TREE = 0;
+
+/** The bin of a payload of `sizeBytes` (1 .. {@link INDEXED_BIN_MAX_BYTES}): bin b holds 8 * (b + 1) bytes. */
+const binOf = (sizeBytes: number): number => (sizeBytes - 1) >>> 3;
 
 /**
  * Indexed best fit: the free block with the smallest payload that holds the request, ties to the
- * lowest address, found as the lower bound of (request, 0) in a treap keyed by (size, address).
- * Places every request exactly where {@link bestFit} does; adjacent free blocks are merged before
- * each search ("deferred", as in the reference).
+ * lowest address. A payload of at most {@link INDEXED_BIN_MAX_BYTES} is kept in the bin of its exact
+ * size, a min-heap of addresses, and the first non-empty bin at or after the request's (a bitmap scan)
+ * has the answer on top; larger payloads, and requests no bin serves, go to a treap keyed by (size,
+ * address) and its lower bound of (request, 0). Places every request exactly where {@link bestFit}
+ * does; adjacent free blocks are merged before each search ("deferred", as in the reference).
  *
- * Cost: O(log n) expected per search, insert and remove (n = free blocks); O(n) index memory.
- * Weakness: best fit's own — it leaves small slivers behind, and each free-set change costs a tree update.
+ * Cost: blocks up to the limit O(1) per search, O(log k) per insert and remove (k = free blocks of
+ * that exact size; a block's heap slot is its free tag, so no search), no allocation but heap
+ * doubling; larger blocks O(log m) expected per operation (m = free blocks above the limit).
+ * O(n) index memory, plus a fixed ~50 KiB of bins per heap.
+ * Weakness: best fit's own — it leaves small slivers behind, and each free-set change costs a heap or tree update.
  */
 export const indexedBestFit: FitPolicy = Object.freeze({
   name: "indexed-best-fit",
   coalescing: "deferred",
-  bind(): FitStrategy {
-    const bySize = new TreapForest(1);
+  bind(view: BlockView): FitStrategy {
+    const small = new AddressHeaps(view, binOf(INDEXED_BIN_MAX_BYTES) + 1);
+    const large = new TreapForest(1);
     return {
       findFit(sizeBytes: number): Addr {
-        const node = bySize.lowerBound(TREE, sizeBytes, 0);
-        return node === NIL ? 0 : bySize.tieOf(node);
+        if (sizeBytes <= INDEXED_BIN_MAX_BYTES) {
+          // Every bin from the request's on holds blocks that fit; the first non-empty one the best.
+          const found = small.lowestFrom(sizeBytes > 0 ? binOf(sizeBytes) : 0);
+          if (found !== 0) return found as Addr;
+        }
+        const node = large.lowerBound(TREE, sizeBytes, 0);
+        return node === NIL ? 0 : large.tieOf(node);
       },
       insertFree(block: Addr, sizeBytes: number): void {
-        bySize.insert(TREE, sizeBytes, block, sizeBytes);
+        if (sizeBytes <= INDEXED_BIN_MAX_BYTES) small.insert(binOf(sizeBytes), block);
+        else large.insert(TREE, sizeBytes, block, sizeBytes);
       },
       removeFree(block: Addr, sizeBytes: number): void {
-        bySize.remove(TREE, sizeBytes, block, sizeBytes);
+        if (sizeBytes <= INDEXED_BIN_MAX_BYTES) small.remove(binOf(sizeBytes), block);
+        else large.remove(TREE, sizeBytes, block, sizeBytes);
       },
     };
   },
