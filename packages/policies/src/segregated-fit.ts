@@ -1,8 +1,11 @@
 // Segregated fit: free blocks sorted into size classes (exact 8-byte classes up to 1 KiB, then one
-// class per power of two), each class an address-ordered treap with subtree maxima, and a bitmap of
-// the non-empty classes. Free blocks merge as soon as they appear ("immediate").
+// class per power of two). An exact class is a min-heap of addresses (any of its blocks fits, so only
+// the lowest address matters); a power-of-two class is an address-ordered treap with subtree maxima
+// (the lowest address that fits). Bitmaps of the non-empty classes find the next class. Free blocks
+// merge as soon as they appear ("immediate").
 import type { Addr } from "@osmem/syscalls";
-import type { FitPolicy, FitStrategy } from "@osmem/core";
+import type { BlockView, FitPolicy, FitStrategy } from "@osmem/core";
+import { AddressHeaps } from "./internal/address-heaps.js";
 import { ClassBitmap, floorLog2 } from "./internal/class-bitmap.js";
 import { NIL, TreapForest } from "./internal/treap-forest.js";
 
@@ -25,36 +28,53 @@ export function segregatedClassOf(sizeBytes: number): number {
  * found through a bitmap. Classes: every multiple of 8 up to 1 KiB, then [2^k, 2^(k+1)). Free blocks
  * merge with their free neighbours at once ("immediate"), so the classes hold maximal blocks.
  *
- * Cost: O(log m) expected per search, insert and remove, m the blocks in the classes involved;
- * finding the next non-empty class is O(1).
+ * Cost: exact classes O(1) per search and O(log k) per insert and remove (k = blocks of that size; a
+ * block's heap slot is its free tag); power-of-two classes O(log m) expected per operation (m = blocks
+ * of the class); finding the next non-empty class is O(1).
  * Weakness: a request slightly above 1 KiB may take a block up to twice its size from the next class
  * and split it; exact classes fill with same-size blocks that a slightly larger request cannot use.
  */
 export const segregatedFit: FitPolicy = Object.freeze({
   name: "segregated-fit",
   coalescing: "immediate",
-  bind(): FitStrategy {
-    const classes = new TreapForest(CLASS_COUNT);
-    const nonEmpty = new ClassBitmap(CLASS_COUNT);
+  bind(view: BlockView): FitStrategy {
+    const exact = new AddressHeaps(view, EXACT_CLASSES);
+    const ranges = new TreapForest(CLASS_COUNT);
+    const nonEmptyRanges = new ClassBitmap(CLASS_COUNT);
+    /** The lowest-addressed block of the first non-empty power-of-two class from `cls` that holds `sizeBytes`. */
+    const fromRanges = (cls: number, sizeBytes: number): Addr => {
+      if (nonEmptyRanges.has(cls)) {
+        const node = ranges.firstFit(cls, sizeBytes);
+        if (node !== NIL) return ranges.keyOf(node);
+      }
+      const larger = nonEmptyRanges.nextSetFrom(cls + 1);
+      return larger === -1 ? 0 : ranges.keyOf(ranges.firstFit(larger, sizeBytes));
+    };
     return {
       findFit(sizeBytes: number): Addr {
         const own = segregatedClassOf(sizeBytes);
-        if (nonEmpty.has(own)) {
-          const node = classes.firstFit(own, sizeBytes);
-          if (node !== NIL) return classes.keyOf(node);
-        }
-        const larger = nonEmpty.nextSetFrom(own + 1);
-        return larger === -1 ? 0 : classes.keyOf(classes.firstFit(larger, sizeBytes));
+        if (own >= EXACT_CLASSES) return fromRanges(own, sizeBytes);
+        // Every block of an exact class at or above the request's fits: the first non-empty one's lowest.
+        const found = exact.lowestFrom(own);
+        return found !== 0 ? found : fromRanges(EXACT_CLASSES - 1, sizeBytes);
       },
       insertFree(block: Addr, sizeBytes: number): void {
         const cls = segregatedClassOf(sizeBytes);
-        classes.insert(cls, block, 0, sizeBytes);
-        nonEmpty.set(cls);
+        if (cls < EXACT_CLASSES) {
+          exact.insert(cls, block);
+          return;
+        }
+        ranges.insert(cls, block, 0, sizeBytes);
+        nonEmptyRanges.set(cls);
       },
       removeFree(block: Addr, sizeBytes: number): void {
         const cls = segregatedClassOf(sizeBytes);
-        classes.remove(cls, block, 0, sizeBytes);
-        if (classes.isEmpty(cls)) nonEmpty.clear(cls);
+        if (cls < EXACT_CLASSES) {
+          exact.remove(cls, block);
+          return;
+        }
+        ranges.remove(cls, block, 0, sizeBytes);
+        if (ranges.isEmpty(cls)) nonEmptyRanges.clear(cls);
       },
     };
   },
