@@ -116,12 +116,12 @@ export class HeapImpl implements Heap {
     this.state.refreshHeaders();
     const block = this.blockOfPointer("free", ptr);
     const s = this.state;
-    const status = s.headers.status(block);
+    const { status, sizeBytes } = s.scratchHeader;
     if (status === BlockStatus.Free) {
       throw new AllocatorMisuseError("double-free", `free(0x${ptr.toString(16)}): double free, the block is already free`, ptr);
     }
     this.checkAll();
-    s.releaseBlock(block);
+    s.releaseBlockOf(block, status, sizeBytes);
     this.checkAll();
   }
 

@@ -186,12 +186,16 @@ export class HeapState implements BlockView {
    * (before the strategy hears of it, so that it learns of the merged block only).
    */
   releaseBlock(block: Addr): void {
+    this.releaseBlockOf(block, this.headers.status(block), this.headers.size(block));
+  }
+
+  /** {@link releaseBlock} for a caller that has read the block's status and size already. */
+  releaseBlockOf(block: Addr, status: number, sizeBytes: number): void {
     const h = this.headers;
-    if (h.status(block) === BlockStatus.Mapped) {
+    if (status === BlockStatus.Mapped) {
       this.unmapBlock(block);
       return;
     }
-    let sizeBytes = h.size(block);
     this.counters.bytesInUse -= sizeBytes;
     this.counters.allocBlocks -= 1;
     if (this.coalescingImmediate) {

@@ -7,12 +7,17 @@ import { ALIGN, BlockStatus, HEADER_BYTES } from "../api.js";
 import { blockEnd, blockOf } from "../block-header.js";
 import type { HeapState } from "./heap-state.js";
 
-/** The header address of the live block whose payload is `ptr`, or 0 when `ptr` is not one. */
+/**
+ * The header address of the live block whose payload is `ptr`, or 0 when `ptr` is not one. When it
+ * finds the block, its header is in `s.scratchHeader` (until the next header load).
+ */
 export function findBlockOfPointer(s: HeapState, ptr: Addr): Addr {
   if (!Number.isSafeInteger(ptr) || ptr <= 0 || !isAlignedInteger(ptr)) return 0;
   const block = blockOf(ptr);
   if (isHeapBlock(s, block)) return block;
-  return s.mappedBlocks.size > 0 && s.mappedBlocks.has(block) ? block : 0;
+  if (s.mappedBlocks.size === 0 || !s.mappedBlocks.has(block)) return 0;
+  s.headers.load(block, s.scratchHeader);
+  return block;
 }
 
 /** True when `block` is a live heap block (a mapped block's header fails the status test). */
