@@ -216,4 +216,25 @@ describe("deferred coalescing", () => {
     expect(heap.malloc(1)).toBe(a);
     expect(checkHeap(heap)).toEqual([]);
   });
+
+  it("ignores a queued block that a realloc absorbed, even under a payload that keeps its old header", () => {
+    const p = heap.malloc(64);
+    const q = heap.malloc(64);
+    const r = heap.malloc(64);
+    heap.free(r); // r touches the free rest of the heap: queued for the next coalescing pass
+    expect(heap.realloc(q, 64 + HEADER_BYTES + 64)).toBe(q); // grows in place over r, before any pass
+    // The program fills its payload; the bytes where r's header was keep looking like a free header.
+    const m = backend.memory;
+    for (let i = 0; i < 64; i += 8) m.writeU64(q + i, 0x0101_0101 + i);
+    const before = m.readBytes(q, 64 + HEADER_BYTES + 64);
+    const s = heap.malloc(8); // the pass runs here, with r's stale entry
+    expect(s).toBeGreaterThan(q);
+    expect(m.readBytes(q, 64 + HEADER_BYTES + 64)).toEqual(before);
+    expect(checkHeap(heap)).toEqual([]);
+    expect(shape().slice(0, 3)).toEqual([
+      [p - HEADER_BYTES - base, 64, "alloc"],
+      [q - HEADER_BYTES - base, 64 + HEADER_BYTES + 64, "alloc"],
+      [s - HEADER_BYTES - base, 8, "alloc"],
+    ]);
+  });
 });

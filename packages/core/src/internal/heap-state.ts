@@ -15,7 +15,8 @@ import {
   type HeapStats,
 } from "../api.js";
 import { HeapBreak } from "./heap-break.js";
-import { BlockHeaders, HeaderRecord, blockEnd } from "../block-header.js";
+import { BlockHeaders, HeaderRecord, blockEnd, payloadOf } from "../block-header.js";
+import { findBlockOfPointer } from "./pointers.js";
 
 /** The smallest remainder worth splitting off: a header plus one aligned unit. */
 export const MIN_SPLIT_REMAINDER = HEADER_BYTES + 8;
@@ -49,15 +50,17 @@ export class HeapState implements BlockView {
   coalescingImmediate = false;
   /** Deferred coalescing: true when adjacent free blocks may exist. */
   get mayHaveAdjacentFree(): boolean {
-    return this.pendingMerges.size > 0;
+    return this.pendingCount > 0;
   }
   /**
    * Free blocks that gained a touching free neighbour since the last coalescing pass, by their offset
-   * from the heap start (small integers hash and store faster than addresses). A block leaves the set
-   * as soon as it stops being a free block (allocated, or merged into another), so every member is a
-   * live free block: the pass never reads a stale header.
+   * from the heap start, in the first `pendingCount` slots. An entry stays when its block stops being
+   * free (allocated, or merged into another): forgetting it would cost a search on every allocation.
+   * So the pass first checks that an entry still names a live free block, as pointer validation checks
+   * a pointer (a stale header inside a payload fails the list links), and repeats are harmless.
    */
-  private readonly pendingMerges = new Set<number>();
+  private pending = new Float64Array(64);
+  private pendingCount = 0;
   errno: Errno | undefined = undefined;
 
   readonly counters: Counters = {
@@ -160,13 +163,12 @@ export class HeapState implements BlockView {
     this.counters.freeBlocks += 1;
     this.strategy.insertFree(block, sizeBytes, reason);
     if ((reason === "freed" || reason === "split") && !this.coalescingImmediate) {
-      if (this.freeNeighbourBefore(block) !== 0 || this.hasFreeNeighbourAfter(block)) this.pendingMerges.add(block - this.heapStart);
+      if (this.freeNeighbourBefore(block) !== 0 || this.hasFreeNeighbourAfter(block)) this.addPending(block - this.heapStart);
     }
   }
 
   /** Takes `block` out of the free set (its status is left to the caller). */
   removeFree(block: Addr, sizeBytes: number, reason: FreeRemoveReason): void {
-    if (reason !== "resized" && this.pendingMerges.size > 0) this.pendingMerges.delete(block - this.heapStart);
     this.counters.bytesFree -= sizeBytes;
     this.counters.freeBlocks -= 1;
     this.strategy.removeFree(block, sizeBytes, reason);
@@ -352,8 +354,9 @@ export class HeapState implements BlockView {
   coalescePending(): void {
     const heapStart = this.heapStart;
     const h = this.headers;
-    for (const pending of this.pendingMerges) {
-      let first = heapStart + pending;
+    for (let i = 0; i < this.pendingCount; i++) {
+      let first = heapStart + this.pending[i]!;
+      if (findBlockOfPointer(this, payloadOf(first)) !== first || this.scratchHeader.status !== BlockStatus.Free) continue;
       for (let prev = this.freeNeighbourBefore(first); prev !== 0; prev = this.freeNeighbourBefore(first)) first = prev;
       if (!this.hasFreeNeighbourAfter(first)) continue;
       // The strategy hears of the run once: the first block leaves the free set, the others are
@@ -362,7 +365,16 @@ export class HeapState implements BlockView {
       this.removeFree(first, sizeBytes, "resized");
       this.addFree(first, this.absorbFreeAfter(first, sizeBytes), "merged");
     }
-    this.pendingMerges.clear();
+    this.pendingCount = 0;
+  }
+
+  private addPending(offset: number): void {
+    if (this.pendingCount === this.pending.length) {
+      const grown = new Float64Array(this.pending.length * 2);
+      grown.set(this.pending);
+      this.pending = grown;
+    }
+    this.pending[this.pendingCount++] = offset;
   }
 
   /** Records that the last heap block grew by `extraBytes` (the break already moved). */
