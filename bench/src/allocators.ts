@@ -49,10 +49,12 @@ export function osmemFactory(policyName: string): AllocatorFactory {
     create(): BenchAllocator {
       const backend = createSimBackend({ record: false });
       const heap = createHeap({ backend, policy, checkLevel: 0 });
-      // The footprint only changes with a syscall: re-read the stats only after one, as `osmem analyze` does.
+      // The footprint only changes with a syscall: re-read the stats only after one, as `osmem analyze`
+      // does. The observer is installed by the first footprint read, so a timed replay (which never
+      // reads it) runs without one and the backend builds no syscall events.
       let syscallSeen = true;
       let footprint = 0;
-      backend.observer = () => {
+      const noteSyscall = (): void => {
         syscallSeen = true;
       };
       return {
@@ -60,6 +62,7 @@ export function osmemFactory(policyName: string): AllocatorFactory {
         free: (ptr) => heap.free(ptr as Addr),
         realloc: (ptr, sizeBytes) => heap.realloc(ptr as Addr, sizeBytes),
         footprintBytes: () => {
+          backend.observer ??= noteSyscall;
           if (syscallSeen) {
             syscallSeen = false;
             const stats = heap.stats();

@@ -92,21 +92,21 @@ class SimBackendImpl implements SimBackend {
   brk(addr: Addr): SysResult<Addr> {
     const injected = this.nextCallFault("brk");
     const result = injected === undefined ? this.doBrk(addr) : sysFail<Addr>(injected);
-    this.report({ kind: "brk", addr, result });
+    if (this.listened) this.report({ kind: "brk", addr, result });
     return result;
   }
 
   mmap(lengthBytes: number): SysResult<Addr> {
     const injected = this.nextCallFault("mmap");
     const result = injected === undefined ? this.doMmap(lengthBytes) : sysFail<Addr>(injected);
-    this.report(anonymousMmapEvent(lengthBytes, result));
+    if (this.listened) this.report(anonymousMmapEvent(lengthBytes, result));
     return result;
   }
 
   munmap(addr: Addr, lengthBytes: number): SysResult<0> {
     const injected = this.nextCallFault("munmap");
     const result = injected === undefined ? this.doMunmap(addr, lengthBytes) : sysFail<0>(injected);
-    this.report({ kind: "munmap", addr, lengthBytes, result });
+    if (this.listened) this.report({ kind: "munmap", addr, lengthBytes, result });
     return result;
   }
 
@@ -114,6 +114,11 @@ class SimBackendImpl implements SimBackend {
   private nextCallFault(syscall: SyscallName): ReturnType<FaultPlan["take"]> {
     this.counts[syscall] += 1;
     return this.faults.take(syscall, this.counts[syscall]);
+  }
+
+  /** True when an event would go anywhere: without a log or an observer, none is built (the hot path of a benchmark). */
+  private get listened(): boolean {
+    return this.options.record || this.observer !== undefined;
   }
 
   private report(event: SyscallEvent): void {
