@@ -1,11 +1,10 @@
 import { createSimBackend } from "@osmem/backend-sim";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { SyscallBackend } from "@osmem/syscalls";
 import { createHeap } from "./heap.js";
 import { walkBlocks } from "./walk-blocks.js";
 import { immediateTestPolicy, testPolicy } from "./internal/test-policy.js";
-import { heapOpsArbitrary, runCheckedProgram } from "./testing/index.js";
+import { heapOpsArbitrary, runCheckedProgram, withoutMemoryWindow } from "./testing/index.js";
 
 const SEED = 20_261_126;
 
@@ -34,23 +33,12 @@ describe.each([testPolicy, immediateTestPolicy])("random programs with zero-fill
   });
 });
 
-/** The same backend with its memory stripped of the optional window: every header access takes the Memory methods. */
-function withoutWindows(backend: SyscallBackend): SyscallBackend {
-  const m = backend.memory;
-  const memory = {
-    readU8: m.readU8.bind(m), writeU8: m.writeU8.bind(m), readU32: m.readU32.bind(m), writeU32: m.writeU32.bind(m),
-    readI32: m.readI32.bind(m), writeI32: m.writeI32.bind(m), readU64: m.readU64.bind(m), writeU64: m.writeU64.bind(m),
-    readBytes: m.readBytes.bind(m), writeBytes: m.writeBytes.bind(m), fill: m.fill.bind(m), copy: m.copy.bind(m),
-  };
-  return { pageSize: backend.pageSize, memory, brk: (a) => backend.brk(a), mmap: (n) => backend.mmap(n), munmap: (a, n) => backend.munmap(a, n), observer: undefined };
-}
-
 describe.each([testPolicy, immediateTestPolicy])("header access through a memory window, with $name", (policy) => {
   it("leaves the same blocks and answers as access through the Memory methods", () => {
     fc.assert(
       fc.property(heapOpsArbitrary({ minOps: 20 }), (ops) => {
         const windowed = createHeap({ backend: createSimBackend(), policy, checkLevel: 2 });
-        const plain = createHeap({ backend: withoutWindows(createSimBackend()), policy, checkLevel: 2 });
+        const plain = createHeap({ backend: withoutMemoryWindow(createSimBackend()), policy, checkLevel: 2 });
         expect(windowed.backend.memory.windowAt).toBeDefined();
         expect(plain.backend.memory.windowAt).toBeUndefined();
         const a = runCheckedProgram(windowed, ops);

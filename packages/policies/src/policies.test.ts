@@ -1,6 +1,6 @@
 import { createSimBackend } from "@osmem/backend-sim";
 import { createHeap, walkBlocks } from "@osmem/core";
-import { heapOpsArbitrary, runCheckedProgram } from "@osmem/core/testing";
+import { heapOpsArbitrary, runCheckedProgram, withoutMemoryWindow } from "@osmem/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bestFit } from "./best-fit.js";
@@ -27,6 +27,23 @@ describe.each(Object.values(POLICIES))("$name under the model checker", (policy)
         expect(runCheckedProgram(heap, ops).problem).toBeUndefined();
       }),
       { seed: 20_261_211, numRuns: 30 },
+    );
+  });
+});
+
+describe.each(Object.values(POLICIES))("$name without a memory window", (policy) => {
+  it("places every request where it does with one (its free-block tags go through Memory)", () => {
+    fc.assert(
+      fc.property(heapOpsArbitrary({ minOps: 50, maxOps: 300, sizes: fc.integer({ min: 1, max: 2000 }) }), (ops) => {
+        const windowed = createHeap({ backend: createSimBackend(), policy, checkLevel: 2 });
+        const plain = createHeap({ backend: withoutMemoryWindow(createSimBackend()), policy, checkLevel: 2 });
+        expect(plain.backend.memory.windowAt).toBeUndefined();
+        const a = runCheckedProgram(windowed, ops);
+        expect(a.problem).toBeUndefined();
+        expect(runCheckedProgram(plain, ops)).toEqual(a);
+        expect(walkBlocks(plain)).toEqual(walkBlocks(windowed));
+      }),
+      { seed: 20_261_212, numRuns: 25 },
     );
   });
 });
