@@ -5,9 +5,9 @@
 // shows the jump, and that run is compared only up to it. A run in which the kernel refused to move
 // the shared break at all is not compared.
 import { createSimBackend } from "@osmem/backend-sim";
-import { createHeap } from "@osmem/core";
+import { createHeap, type FitPolicy } from "@osmem/core";
 import { heapOpsArbitrary, runCheckedProgram, type HeapOp } from "@osmem/core/testing";
-import { bestFit } from "@osmem/policies";
+import { bestFit, indexedBestFit, tlsf } from "@osmem/policies";
 import { recordSyscalls, type SyscallBackend, type SyscallEvent } from "@osmem/syscalls";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -37,27 +37,34 @@ function relativeTrace(events: readonly SyscallEvent[]): string[] {
   });
 }
 
-function run(backend: SyscallBackend, ops: readonly HeapOp[]): { trace: string[]; segments: number; brkRefused: boolean; problem?: string } {
+function run(backend: SyscallBackend, policy: FitPolicy, ops: readonly HeapOp[]): { trace: string[]; segments: number; brkRefused: boolean; problem?: string } {
   const recording = recordSyscalls(backend);
-  const heap = createHeap({ backend, policy: bestFit, checkLevel: 2 });
+  const heap = createHeap({ backend, policy, checkLevel: 2 });
   const outcome = runCheckedProgram(heap, ops);
   recording.stop();
   const brkRefused = recording.events.some((event) => event.kind === "brk" && !event.result.ok);
   return { trace: relativeTrace(recording.events), segments: heap.stats().segments, brkRefused, ...(outcome.problem === undefined ? {} : { problem: outcome.problem }) };
 }
 
+// The reference policy, and two that keep free-block tags in heap memory (through Memory on native).
+const POLICY_RUNS = [
+  { name: bestFit.name, policy: bestFit, numRuns: 150 },
+  { name: tlsf.name, policy: tlsf, numRuns: 50 },
+  { name: indexedBestFit.name, policy: indexedBestFit, numRuns: 50 },
+];
+
 describe.runIf(nativeUnavailable === undefined)(titled("random programs on sim and native agree", nativeUnavailable), () => {
-  it("make the same syscalls at the same relative addresses", () => {
+  it.each(POLICY_RUNS)("make the same syscalls at the same relative addresses with $name", ({ policy, numRuns }) => {
     const loaded = native;
     if (loaded === undefined) return;
     let compared = 0;
     fc.assert(
       fc.property(heapOpsArbitrary({ minOps: 20 }), (ops) => {
-        const simulated = run(createSimBackend(), ops);
+        const simulated = run(createSimBackend(), policy, ops);
         expect(simulated.problem).toBeUndefined();
         const backend = loaded.createNativeBackend();
         try {
-          const real = run(backend, ops);
+          const real = run(backend, policy, ops);
           // The kernel may refuse to move a shared break (something of Node's is mapped right above
           // it): requests then fail with ENOMEM, correctly, and there is nothing to compare.
           if (real.brkRefused) return;
@@ -74,8 +81,8 @@ describe.runIf(nativeUnavailable === undefined)(titled("random programs on sim a
           backend.dispose();
         }
       }),
-      { seed: 20_261_126, numRuns: 150 },
+      { seed: 20_261_126, numRuns },
     );
-    expect(compared).toBeGreaterThan(100);
+    expect(compared).toBeGreaterThan(numRuns * 0.66);
   });
 });
