@@ -4,7 +4,8 @@
 // realloc that always moves), TLSF classes as in @osmem/policies with the free-list links inside the
 // free payloads, immediate coalescing, the same 32-byte header layout and 8-byte alignment. The
 // number it prints bounds what the layered allocator can reach on this machine with this replay loop;
-// BENCHMARKS.md quotes it next to the targets.
+// BENCHMARKS.md quotes it next to the targets. It also runs the benchmark's scaling workload (1e3 to
+// 1e6 live blocks), to show how much of the growth is the machine's memory rather than the policy.
 //
 //   pnpm build && node bench/experiments/ceiling-tlsf.mjs [traces dir]   (default ../shared/traces)
 import { existsSync } from "node:fs";
@@ -177,6 +178,41 @@ function replay(trace, heap) {
   }
 }
 
+/**
+ * The benchmark's scaling workload on the bare heap: `liveCount` blocks of seeded random sizes 8..512,
+ * then pairs of (free a random live block, malloc a new random size), timed for about `measureMs`
+ * after one churn pair per live block (at most 200k). Returns ns per op (one op = a malloc or a free).
+ */
+function scaling(words, liveCount, measureMs) {
+  let x = 0x9e3779b9 | 0;
+  const random = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+  const heap = new BareTlsf(words);
+  const live = new Float64Array(liveCount);
+  for (let i = 0; i < liveCount; i++) live[i] = heap.malloc(8 + (random() % 505));
+  const churn = (pairs) => {
+    for (let i = 0; i < pairs; i++) {
+      const slot = Math.floor((random() / 2 ** 32) * liveCount);
+      heap.free(live[slot]);
+      live[slot] = heap.malloc(8 + (random() % 505));
+    }
+  };
+  churn(Math.min(liveCount, 200_000));
+  let pairs = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  while (elapsed < measureMs) {
+    churn(256);
+    pairs += 256;
+    elapsed = performance.now() - started;
+  }
+  return (elapsed * 1e6) / (2 * pairs);
+}
+
 const dir = resolve(process.argv[2] ?? resolve(import.meta.dirname, "../../../shared/traces"));
 const words = new Int32Array(1 << 28); // 1 GiB, allocated once and touched by the warm-up runs
 let logSum = 0;
@@ -198,3 +234,6 @@ for (const name of TRACES) {
   console.log(`${name.padEnd(16)} ${mops.toFixed(2).padStart(7)} Mops/s`);
 }
 console.log(`${"geomean".padEnd(16)} ${Math.exp(logSum / count).toFixed(2).padStart(7)} Mops/s over ${count} traces (median of ${RUNS} runs each, after one warm-up)`);
+
+const perOp = [1e3, 1e4, 1e5, 1e6].map((liveCount) => [liveCount, scaling(words, liveCount, 1000)]);
+console.log(`per-op cost with N live blocks (ns): ${perOp.map(([n, ns]) => `${n.toExponential(0)} ${ns.toFixed(0)}`).join(", ")}; growth 1e3→1e6 ${(perOp[3][1] / perOp[0][1]).toFixed(2)}×`);
