@@ -6,6 +6,7 @@ import { checkHeap } from "./check-heap.js";
 import { createHeap } from "./heap.js";
 import { testPolicy } from "./internal/test-policy.js";
 import { walkBlocks } from "./walk-blocks.js";
+import { stateOf } from "./internal/state-of.js";
 
 let backend: SimBackend;
 let heap: Heap;
@@ -236,5 +237,20 @@ describe("deferred coalescing", () => {
       [q - HEADER_BYTES - base, 64 + HEADER_BYTES + 64, "alloc"],
       [s - HEADER_BYTES - base, 8, "alloc"],
     ]);
+  });
+
+  it("keeps its queue bounded when realloc absorbs and splits free blocks with no allocation in between", () => {
+    const p = heap.malloc(64);
+    heap.malloc(64);
+    const q = heap.malloc(64);
+    const state = stateOf(heap);
+    for (let i = 0; i < 3000; i++) {
+      expect(heap.realloc(q, 64 + 8 * (i % 40) + 256)).toBe(q); // grows over the free blocks after it
+      expect(heap.realloc(q, 64)).toBe(q); // splits them off again, next to the free rest: queued
+    }
+    expect(state.pendingMergeCount).toBeLessThan(200);
+    expect(checkHeap(heap)).toEqual([]);
+    expect(heap.malloc(100_000)).toBeGreaterThan(p); // the pass runs over whatever is queued
+    expect(checkHeap(heap)).toEqual([]);
   });
 });

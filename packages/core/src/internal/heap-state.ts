@@ -28,7 +28,7 @@ export class HeapState implements BlockView {
   readonly memory: Memory;
   /** Header fields, through the backend's window over the heap when it offers one. */
   readonly headers: BlockHeaders;
-  /** A header record for reads that need every field of one header (pointer validation). */
+  /** Where pointer validation leaves the header of the block it found, for its caller. */
   readonly scratchHeader = new HeaderRecord();
   readonly backend: SyscallBackend;
   readonly checkLevel: CheckLevel;
@@ -61,6 +61,11 @@ export class HeapState implements BlockView {
    */
   private pending = new Float64Array(64);
   private pendingCount = 0;
+
+  /** Entries in the coalescing queue, stale ones included (for tests and diagnostics). */
+  get pendingMergeCount(): number {
+    return this.pendingCount;
+  }
   errno: Errno | undefined = undefined;
 
   readonly counters: Counters = {
@@ -356,7 +361,7 @@ export class HeapState implements BlockView {
     const h = this.headers;
     for (let i = 0; i < this.pendingCount; i++) {
       let first = heapStart + this.pending[i]!;
-      if (findBlockOfPointer(this, payloadOf(first)) !== first || this.scratchHeader.status !== BlockStatus.Free) continue;
+      if (!this.isLiveFreeBlock(first)) continue;
       for (let prev = this.freeNeighbourBefore(first); prev !== 0; prev = this.freeNeighbourBefore(first)) first = prev;
       if (!this.hasFreeNeighbourAfter(first)) continue;
       // The strategy hears of the run once: the first block leaves the free set, the others are
@@ -368,13 +373,33 @@ export class HeapState implements BlockView {
     this.pendingCount = 0;
   }
 
+  /**
+   * Queues a block for the next coalescing pass. When the queue is full, its stale entries are dropped
+   * first (realloc can absorb and split free blocks again and again without a pass in between), and it
+   * doubles only when it stays over half full; so it never holds many more entries than there are free
+   * blocks, each of which is queued at most once while it stays free.
+   */
   private addPending(offset: number): void {
     if (this.pendingCount === this.pending.length) {
-      const grown = new Float64Array(this.pending.length * 2);
-      grown.set(this.pending);
-      this.pending = grown;
+      const heapStart = this.heapStart;
+      let kept = 0;
+      for (let i = 0; i < this.pendingCount; i++) {
+        const entry = this.pending[i]!;
+        if (this.isLiveFreeBlock(heapStart + entry)) this.pending[kept++] = entry;
+      }
+      this.pendingCount = kept;
+      if (kept * 2 > this.pending.length) {
+        const grown = new Float64Array(this.pending.length * 2);
+        grown.set(this.pending);
+        this.pending = grown;
+      }
     }
     this.pending[this.pendingCount++] = offset;
+  }
+
+  /** True when `block` is a live free heap block, checked as a pointer given to `free` is (never trusting its bytes). */
+  private isLiveFreeBlock(block: Addr): boolean {
+    return findBlockOfPointer(this, payloadOf(block)) === block && this.scratchHeader.status === BlockStatus.Free;
   }
 
   /** Records that the last heap block grew by `extraBytes` (the break already moved). */
