@@ -327,27 +327,24 @@ export class HeapState implements BlockView {
   }
 
   /**
-   * Absorbs the free block right after `block` into it. `block` keeps its status; when it is free its
-   * free-set entry is renewed with the new size. Returns the new payload size.
+   * Absorbs the free block right after the allocated `block` (payload `sizeBytes`) into it, for a
+   * realloc that grows in place. Returns the new payload size.
    */
   absorbNext(block: Addr, sizeBytes: number): number {
     const h = this.headers;
     const next = h.next(block);
     const nextBytes = h.size(next);
     if (this.checkLevel >= 1) {
-      this.assertInternal(next !== 0 && h.status(next) === BlockStatus.Free, () => `absorbNext: block after 0x${block.toString(16)} is not free`);
+      this.assertInternal(
+        next !== 0 && h.status(next) === BlockStatus.Free && h.status(block) === BlockStatus.Alloc,
+        () => `absorbNext: 0x${block.toString(16)} is not an allocated block followed by a free one`,
+      );
     }
     this.removeFree(next, nextBytes, "merged");
     this.unlinkNextOf(block, next);
     const merged = sizeBytes + HEADER_BYTES + nextBytes;
     h.setSize(block, merged);
-    if (h.status(block) === BlockStatus.Free) {
-      this.counters.bytesFree += HEADER_BYTES + nextBytes;
-      this.strategy.removeFree(block, sizeBytes, "resized");
-      this.strategy.insertFree(block, merged, "merged");
-    } else {
-      this.counters.bytesInUse += HEADER_BYTES + nextBytes;
-    }
+    this.counters.bytesInUse += HEADER_BYTES + nextBytes;
     return merged;
   }
 
