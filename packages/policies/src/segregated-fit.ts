@@ -41,22 +41,24 @@ export const segregatedFit: FitPolicy = Object.freeze({
     const exact = new AddressHeaps(view, EXACT_CLASSES);
     const ranges = new TreapForest(CLASS_COUNT);
     const nonEmptyRanges = new ClassBitmap(CLASS_COUNT);
-    /** The lowest-addressed block of the first non-empty power-of-two class from `cls` that holds `sizeBytes`. */
-    const fromRanges = (cls: number, sizeBytes: number): Addr => {
-      if (nonEmptyRanges.has(cls)) {
-        const node = ranges.firstFit(cls, sizeBytes);
-        if (node !== NIL) return ranges.keyOf(node);
-      }
-      const larger = nonEmptyRanges.nextSetFrom(cls + 1);
-      return larger === -1 ? 0 : ranges.keyOf(ranges.firstFit(larger, sizeBytes));
+    /** The lowest-addressed block of the first non-empty power-of-two class from `cls` on (every block of it fits). */
+    const lowestInRangesFrom = (cls: number): Addr => {
+      const found = nonEmptyRanges.nextSetFrom(cls);
+      return found === -1 ? 0 : ranges.keyOf(ranges.firstFit(found, 0));
     };
     return {
       findFit(sizeBytes: number): Addr {
         const own = segregatedClassOf(sizeBytes);
-        if (own >= EXACT_CLASSES) return fromRanges(own, sizeBytes);
-        // Every block of an exact class at or above the request's fits: the first non-empty one's lowest.
-        const found = exact.lowestFrom(own);
-        return found !== 0 ? found : fromRanges(EXACT_CLASSES - 1, sizeBytes);
+        if (own < EXACT_CLASSES) {
+          // Every block of an exact class at or above the request's fits: the first non-empty one's lowest.
+          const found = exact.lowestFrom(own);
+          return found !== 0 ? found : lowestInRangesFrom(EXACT_CLASSES);
+        }
+        if (nonEmptyRanges.has(own)) {
+          const node = ranges.firstFit(own, sizeBytes);
+          if (node !== NIL) return ranges.keyOf(node);
+        }
+        return lowestInRangesFrom(own + 1);
       },
       insertFree(block: Addr, sizeBytes: number): void {
         const cls = segregatedClassOf(sizeBytes);
