@@ -1,5 +1,6 @@
 import { libraryConfig } from "@osmem/tsup-config";
 
-// Two entries: the CLI, and the worker each allocator is measured in (a fresh isolate per allocator).
+// Entries: the CLI, the worker each allocator is measured in (a fresh isolate per allocator), and the
+// bare-TLSF experiment.
 // The allocators stay external (their own built dist); only the harness's .rep parser is bundled.
-export default libraryConfig(["src/cli.ts", "src/worker.ts"], { dts: false, external: [/^@osmem\//, /^@thi\.ng\//] });
+export default libraryConfig(["src/cli.ts", "src/worker.ts", "src/experiments/ceiling-tlsf.ts"], { dts: false, external: [/^@osmem\//, /^@thi\.ng\//] });

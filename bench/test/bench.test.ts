@@ -12,6 +12,7 @@ import { loadRep } from "../src/rep-source.js";
 import { peakRequestedBytes, replayTrace } from "../src/replay-loop.js";
 import { QUICK_OPTIONS, runBench } from "../src/run-bench.js";
 import { selectTraces } from "../src/traces.js";
+import { bareTlsf } from "../src/experiments/bare-tlsf.js";
 
 const CLASSIC = ["20000", "4", "12", "1", "a 0 512", "a 1 128", "r 0 4000", "a 2 24", "f 1", "a 3 200000", "f 0", "f 3", "r 2 48", "a 0 7", "f -1", "f 2"];
 const REAL = ["a 0 16", "a 1 1000", "a 0 32", "r 1 10", "r 4 64", "f 1", "a 2 300000", "r 2 100", "f 9", "a 5 0"];
@@ -36,6 +37,22 @@ describe("the replay loop", () => {
         expect(outcome.liveBytes).toBe(outcomes[0]?.liveBytes);
         expect(outcome.peakFootprintBytes).toBeGreaterThanOrEqual(peak);
       }
+    }
+  });
+});
+
+describe("the bare TLSF of the ceiling experiment", () => {
+  it("replays the tiny traces and a bundled real one to the same live bytes as osmem's tlsf", () => {
+    const files = [...selectTraces([tinyTraces()]).files, ...selectTraces([join(import.meta.dirname, "../../apps/harness/traces/xterm.rep")]).files];
+    for (const file of files) {
+      const trace = loadRep(file.path);
+      const peak = peakRequestedBytes(trace);
+      const bare = replayTrace(trace, bareTlsf.create({ peakRequestedBytes: peak }), true);
+      const osmem = replayTrace(trace, allocatorFactory("tlsf").create({ peakRequestedBytes: peak }), false);
+      expect(bare.failures).toBe(0);
+      expect(bare.peakLiveBytes).toBe(peak);
+      expect(bare.liveBytes).toBe(osmem.liveBytes);
+      expect(bare.peakFootprintBytes).toBeGreaterThanOrEqual(peak);
     }
   });
 });
