@@ -1,7 +1,9 @@
 // The explorer in a real browser: builds the static site, serves it with `vite preview`, drives
 // Debian's Chromium through playwright-core, and checks every drawn block (via its data attributes)
 // against what @osmem/core reports when the same program runs in Node (test/oracle.ts).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build, preview, type PreviewServer } from "vite";
@@ -39,9 +41,13 @@ describe.skipIf(!haveBrowser)(suiteTitle, () => {
   let url: string;
   const pageErrors: string[] = [];
 
+  // The site is built into a folder of its own: the package's `build` task may be writing dist/ at the
+  // same moment (turbo runs it beside the tests), and a build empties its output folder first.
+  const outDir = mkdtempSync(join(tmpdir(), "osmem-explorer-"));
+
   beforeAll(async () => {
-    await build({ root: ROOT, logLevel: "warn" });
-    server = await preview({ root: ROOT, preview: { port: 0, strictPort: false, open: false }, logLevel: "warn" });
+    await build({ root: ROOT, logLevel: "warn", build: { outDir, emptyOutDir: true } });
+    server = await preview({ root: ROOT, build: { outDir }, preview: { port: 0, strictPort: false, open: false }, logLevel: "warn" });
     url = server.resolvedUrls?.local[0] ?? "";
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -56,6 +62,7 @@ describe.skipIf(!haveBrowser)(suiteTitle, () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    rmSync(outDir, { recursive: true, force: true });
   });
 
   const drawnBlocks = (pane: "a" | "b" = "a"): Promise<DrawnBlock[]> =>
