@@ -1,6 +1,10 @@
 import { libraryConfig } from "@osmem/tsup-config";
 
 // Entries: the CLI, the worker each allocator is measured in (a fresh isolate per allocator), and the
-// bare-TLSF experiment.
+// bare-TLSF experiment. ESM only: a private app run as `node dist/cli.js` that starts dist/worker.js.
 // The allocators stay external (their own built dist); only the harness's .rep parser is bundled.
-export default libraryConfig(["src/cli.ts", "src/worker.ts", "src/experiments/ceiling-tlsf.ts"], { dts: false, external: [/^@osmem\//, /^@thi\.ng\//] });
+export default libraryConfig(["src/cli.ts", "src/worker.ts", "src/experiments/ceiling-tlsf.ts"], {
+  format: ["esm"],
+  dts: false,
+  external: [/^@osmem\//, /^@thi\.ng\//],
+});
