@@ -79,13 +79,17 @@ export function summarize(
 const fmt = (value: number | undefined, digits: number, unit = ""): string => (value === undefined ? "n/a" : `${value.toFixed(digits)}${unit}`);
 const pct = (value: number | undefined): string => (value === undefined ? "n/a" : `${(value * 100).toFixed(1)}%`);
 
-/** ` (32-byte header bound: X%)`, saying when the bound itself is below the target. */
+/**
+ * ` (32-byte header bound: X%)`, saying when the bound itself is below the target: then only an
+ * allocator that does not give every request a header of its own (slabs) can reach the target.
+ */
 const boundNote = (bound: number | undefined, target: number): string =>
-  bound === undefined ? "" : ` (32-byte header bound: ${pct(bound)}${bound < target ? ", below the target: unreachable" : ""})`;
+  bound === undefined ? "" : ` (32-byte header bound: ${pct(bound)}${bound < target ? ", below the target for a header per request" : ""})`;
 
 /**
  * The project's performance targets (README of the issue), checked against `summaries`. `bounds` are the
- * mean utilization bounds of the 32-byte header per group (no allocator with that header can do better);
+ * mean utilization bounds of the 32-byte header per group (no allocator that gives each request a
+ * block with that header can do better; slabs share one header among many small objects);
  * when given, the utilization verdicts show them.
  */
 export function checkTargets(summaries: readonly AllocatorSummary[], bounds: Partial<Record<TraceGroup, number | undefined>> = {}): TargetCheck[] {

@@ -362,13 +362,22 @@ class Explorer {
     const d = block.dataset;
     const size = Number(d.size);
     const requested = d.requested === "" || d.requested === undefined ? undefined : Number(d.requested);
+    const isSlab = d.status === "slab";
     const rows: [string, string][] = [
       ["header at", d.name ?? ""],
       ["size", `${size} B payload`],
       ["status", (d.status ?? "").toUpperCase()],
       ["prev", d.prev ?? ""],
       ["next", d.next ?? ""],
-      ...(requested === undefined ? [] : ([["requested", `${requested} B (slack ${size - requested} B)`]] as [string, string][])),
+      ...(isSlab
+        ? ([
+            ["slab", "small objects of one size share this block"],
+            ["objects", `${d.objectBytes ?? "?"} B each · ${d.liveObjects ?? "?"} live of ${d.capacity ?? "?"}`],
+          ] as [string, string][])
+        : []),
+      ...(requested === undefined
+        ? []
+        : ([["requested", `${requested} B${isSlab ? " over the live objects" : ""} (slack ${size - requested} B)`]] as [string, string][])),
     ];
     card.innerHTML = `<table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v.replace(/</g, "&lt;")}</td></tr>`).join("")}</table>`;
     card.hidden = false;

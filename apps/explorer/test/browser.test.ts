@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build, preview, type PreviewServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COLORS } from "../src/view/heap-map.js";
 import { CHART } from "../src/view/stats-view.js";
 import { firstDifference, refCalls, repCalls, runOracle, type DrawnBlock, type OracleCall } from "./oracle.js";
 
@@ -247,6 +248,46 @@ describe.skipIf(!haveBrowser)(suiteTitle, () => {
     const svg = readFileSync(path, "utf8");
     expect(svg).toMatch(/^<\?xml[^>]*>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(svg.match(/<g class="block"/g)?.length).toBe((await drawnBlocks()).length);
+  });
+
+  it("draws the slab blocks of slab-fit in the slab color, with their objects on the card", async () => {
+    const text = "a = malloc 24\nb = malloc 20\nc = malloc 17\nd = malloc 100\ne = malloc 500\nfree b";
+    const calls: OracleCall[] = [
+      { kind: "malloc", sizes: [24], ptrFrom: -1 },
+      { kind: "malloc", sizes: [20], ptrFrom: -1 },
+      { kind: "malloc", sizes: [17], ptrFrom: -1 },
+      { kind: "malloc", sizes: [100], ptrFrom: -1 },
+      { kind: "malloc", sizes: [500], ptrFrom: -1 },
+      { kind: "free", sizes: [], ptrFrom: 1 },
+    ];
+    const oracle = runOracle(calls, "slab-fit");
+    await page.selectOption("#policy-select", "slab-fit");
+    await page.evaluate(() => ((document.getElementById("editor-box") as HTMLDetailsElement).open = true));
+    await page.fill("#editor", text);
+    await page.click("#run-editor");
+    await page.waitForFunction(() => document.getElementById("step-label")?.textContent === "step 0 / 6");
+    await page.click("#last");
+    const blocks = await drawnBlocks();
+    expect(blocks).toEqual(oracle.blocksAt(6));
+    expect(blocks.map((b) => b.status)).toEqual(["slab", "slab", "alloc", "free"]);
+    // The 24-byte slab holds a (24 B) and c (17 B); b was freed from it by the current call.
+    const slab = page.locator("#map-a g.block[data-status=slab]").first();
+    expect(await slab.getAttribute("data-requested")).toBe(String(24 + 17));
+    expect(await slab.getAttribute("data-object-bytes")).toBe("24");
+    expect(await slab.getAttribute("data-live-objects")).toBe("2");
+    expect(await slab.locator(`rect[fill="${COLORS.slab}"]`).count()).toBe(2);
+    expect(await page.locator(`#map-a g.block:not([data-status=slab]) rect[fill="${COLORS.slab}"]`).count()).toBe(0);
+    expect(await slab.locator(".current-block").count(), "the freed object's slab is outlined").toBe(1);
+    const size = Number(await slab.getAttribute("data-size"));
+    const capacity = await slab.getAttribute("data-capacity");
+    await slab.locator(`rect[fill="${COLORS.slab}"]`).first().hover({ force: true });
+    const card = await page.textContent("#block-card");
+    expect(card).toContain("statusSLAB");
+    expect(card).toContain(`objects24 B each · 2 live of ${capacity}`);
+    expect(card).toContain(`requested41 B over the live objects (slack ${size - 41} B)`);
+    expect(await page.getAttribute("[data-testid=checker]", "data-ok")).toBe("true");
+    expect(await page.textContent("#stats-a td[data-stat=blocks]")).toContain("2 of the allocated are slabs holding 3 small object(s)");
+    expect(pageErrors).toEqual([]);
   });
 
   it("stays correct on the largest bundled workload, at the end and one step back", async () => {

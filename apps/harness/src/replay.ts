@@ -65,7 +65,8 @@ export interface Leak {
   /** The payload address, named as in the trace (`HeapStart + 0x20`). */
   readonly addr: string;
   readonly sizeBytes: number;
-  readonly status: "alloc" | "mapped";
+  /** `slab`: a slab block, still holding at least one live small object (or kept for reuse). */
+  readonly status: "alloc" | "mapped" | "slab";
 }
 
 /** Everything a replay found. The replay failed when `failure` is set or `violations` is not empty. */

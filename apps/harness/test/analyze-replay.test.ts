@@ -4,7 +4,7 @@
 import { createSimBackend } from "@osmem/backend-sim";
 import { createHeap, DEFAULT_PREALLOC_BYTES, HEADER_BYTES } from "@osmem/core";
 import type { FitPolicy, Heap } from "@osmem/core";
-import { bestFit } from "@osmem/policies";
+import { bestFit, slabFit } from "@osmem/policies";
 import type { SyscallBackend } from "@osmem/syscalls";
 import { describe, expect, it } from "vitest";
 import { IntervalSet } from "../src/analyze/interval-set.js";
@@ -57,6 +57,22 @@ describe("replayWorkload metrics", () => {
     const mergedRun = 64 + HEADER_BYTES + 64;
     const tailFree = 131072 - 3 * (HEADER_BYTES + 64) - HEADER_BYTES;
     expect(series.externalFragmentation.at(-1)).toBeCloseTo(mergedRun / (mergedRun + tailFree), 12);
+  });
+
+  it("a slab holds small objects: their requests are its requested bytes, the rest of it is internal", () => {
+    // slab-fit: a 4096-byte first break; 8- and 16-byte classes get one slab each (two 256-byte object
+    // areas after a 4-byte slab header and a one-word bitmap, so 8 + 256 bytes of payload), and the
+    // 200-byte request is a block of its own.
+    const { metrics, heapMap } = run(trace("a 0 5", "a 1 8", "a 2 13", "a 3 200", "a 4 16"), { policy: slabFit });
+    const slabs = heapMap?.blocks.filter((b) => b.status === "slab") ?? [];
+    expect(slabs.map((b) => [b.totalBytes, b.requestedBytes])).toEqual([
+      [HEADER_BYTES + 8 + 256, 5 + 8],
+      [HEADER_BYTES + 8 + 256, 13 + 16],
+    ]);
+    expect(heapMap?.blocks.find((b) => b.status === "alloc")?.requestedBytes).toBe(200);
+    expect(metrics.peakLiveBytes).toBe(242);
+    expect(metrics.internalFragmentationBytes).toBe(2 * (HEADER_BYTES + 8 + 256) - 42 + HEADER_BYTES);
+    expect(metrics).toMatchObject({ violations: 0, errors: 0, failures: 0, peakFootprintBytes: 4096 });
   });
 
   it("a big request is mapped: mmap and munmap counted, footprint is the block", () => {

@@ -151,6 +151,8 @@ export function createFakeHeap(options: HeapOptions, sabotage: Sabotage = "none"
     allocBlocks: 0,
     freeBlocks: 0,
     mappedBlocks: 0,
+    slabBlocks: 0,
+    slabObjects: 0,
     syscalls: { brk: 0, mmap: 0, munmap: 0 },
     failures: 0,
     segments: 0,

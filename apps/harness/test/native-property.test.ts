@@ -7,7 +7,7 @@
 import { createSimBackend } from "@osmem/backend-sim";
 import { createHeap, type FitPolicy } from "@osmem/core";
 import { heapOpsArbitrary, runCheckedProgram, type HeapOp } from "@osmem/core/testing";
-import { bestFit, indexedBestFit, tlsf } from "@osmem/policies";
+import { bestFit, indexedBestFit, slabFit, tlsf } from "@osmem/policies";
 import { recordSyscalls, type SyscallBackend, type SyscallEvent } from "@osmem/syscalls";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -46,11 +46,13 @@ function run(backend: SyscallBackend, policy: FitPolicy, ops: readonly HeapOp[])
   return { trace: relativeTrace(recording.events), segments: heap.stats().segments, brkRefused, ...(outcome.problem === undefined ? {} : { problem: outcome.problem }) };
 }
 
-// The reference policy, and two that keep free-block tags in heap memory (through Memory on native).
+// The reference policy, two that keep free-block tags in heap memory (through Memory on native), and
+// slab fit, whose slab headers and bitmaps live in heap memory too.
 const POLICY_RUNS = [
   { name: bestFit.name, policy: bestFit, numRuns: 150 },
   { name: tlsf.name, policy: tlsf, numRuns: 50 },
   { name: indexedBestFit.name, policy: indexedBestFit, numRuns: 50 },
+  { name: slabFit.name, policy: slabFit, numRuns: 50 },
 ];
 
 describe.runIf(nativeUnavailable === undefined)(titled("random programs on sim and native agree", nativeUnavailable), () => {

@@ -19,8 +19,17 @@ export const DEFAULT_PREALLOC_BYTES = 128 * 1024;
 /** Blocks whose total size (aligned payload + header) reaches this go to `mmap` (malloc, realloc). */
 export const DEFAULT_MMAP_THRESHOLD_BYTES = 128 * 1024;
 
-/** Block status, stored as an i32 in the header. */
-export const BlockStatus = Object.freeze({ Free: 0, Alloc: 1, Mapped: 2 } as const);
+/**
+ * Requests of at most this many bytes are the most a heap may serve from slabs
+ * ({@link HeapShape.slabMaxBytes}).
+ */
+export const MAX_SLAB_OBJECT_BYTES = 1024;
+
+/**
+ * Block status, stored as an i32 in the header. `Slab` marks an allocated heap block that the heap
+ * itself carved into small objects of one size (see {@link HeapShape.slabMaxBytes}).
+ */
+export const BlockStatus = Object.freeze({ Free: 0, Alloc: 1, Mapped: 2, Slab: 3 } as const);
 /** One of the {@link BlockStatus} values. */
 export type BlockStatus = (typeof BlockStatus)[keyof typeof BlockStatus];
 
@@ -109,6 +118,16 @@ export interface HeapShape {
    * reference, 0: always the low end). Keeps small long-lived blocks apart from large short-lived ones.
    */
   readonly backPlacementMaxBytes?: number;
+  /**
+   * Requests whose aligned payload is at most this many bytes (a multiple of 8, at most
+   * {@link MAX_SLAB_OBJECT_BYTES}) are served from slabs instead of blocks of their own. A slab is one
+   * allocated heap block (status {@link BlockStatus.Slab}, 32-byte header as usual) whose payload holds
+   * a 4-byte slab header, a bitmap of the objects in use and then objects of one size class (8-byte
+   * steps), so small objects share one block header instead of paying 32 bytes each. A slab that
+   * empties is freed as a block at once. realloc moves an object whose size changes class. 0 (the
+   * reference): no slabs, every request is a block.
+   */
+  readonly slabMaxBytes?: number;
 }
 
 /**
@@ -144,6 +163,8 @@ export interface HeapOptions {
   growthChunkBytes?: number;
   /** See {@link HeapShape.backPlacementMaxBytes}; default the policy's, else 0. */
   backPlacementMaxBytes?: number;
+  /** See {@link HeapShape.slabMaxBytes}; default the policy's, else 0 (no slabs). */
+  slabMaxBytes?: number;
 }
 
 /** One block as the heap walker reports it. */
@@ -154,7 +175,20 @@ export interface BlockInfo {
   readonly payloadAddr: Addr;
   /** Payload bytes. */
   readonly sizeBytes: number;
-  readonly status: "free" | "alloc" | "mapped";
+  /** `slab`: an allocated block holding small objects (see {@link HeapShape.slabMaxBytes}). */
+  readonly status: "free" | "alloc" | "mapped" | "slab";
+}
+
+/** What a slab block holds, as {@link inspectSlab} reads it from the heap's memory. */
+export interface SlabInfo {
+  /** Bytes per object (the size class, a multiple of 8). */
+  readonly objectBytes: number;
+  /** Objects the slab has room for. */
+  readonly capacity: number;
+  /** Address of the first object (after the 4-byte slab header and the bitmap, 8-aligned). */
+  readonly objectsAddr: Addr;
+  /** Addresses of the objects in use (their bits set), lowest first. */
+  readonly liveObjects: readonly Addr[];
 }
 
 /** Counters and gauges of one heap. Gauges are recounted by the checker. */
@@ -173,6 +207,10 @@ export interface HeapStats {
   freeBlocks: number;
   /** Live mapped blocks. */
   mappedBlocks: number;
+  /** Slab blocks (counted in `allocBlocks` too; their payloads in `bytesInUse`). 0 without slabs. */
+  slabBlocks: number;
+  /** Live small objects held in slabs. 0 without slabs. */
+  slabObjects: number;
   /** Syscalls made, by kind. */
   syscalls: { brk: number; mmap: number; munmap: number };
   /** Requests that returned NULL because the OS refused memory. */

@@ -151,6 +151,20 @@ export class BlockHeaders {
     if (w < 0) this.memory.writeI32(block + OFF_FREE_TAG, tag);
     else this.i32[w] = tag;
   }
+  /**
+   * Reads the unsigned 32-bit word at `addr` (4-aligned), e.g. inside a slab's payload: through the
+   * window when it covers `addr`, else through {@link Memory}.
+   */
+  word(addr: Addr): number {
+    const offset = addr - this.base;
+    return offset >= 0 && offset <= this.lengthBytes - 4 ? this.u32[offset >>> 2]! : this.memory.readU32(addr);
+  }
+  /** Writes the unsigned 32-bit word at `addr` (4-aligned). pre: `0 <= value < 2^32`. */
+  setWord(addr: Addr, value: number): void {
+    const offset = addr - this.base;
+    if (offset >= 0 && offset <= this.lengthBytes - 4) this.u32[offset >>> 2] = value;
+    else this.memory.writeU32(addr, value);
+  }
   /** Writes the payload size of `block`. pre: a safe non-negative integer. */
   setSize(block: Addr, sizeBytes: number): void {
     const w = this.wordOf(block);

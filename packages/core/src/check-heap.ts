@@ -1,8 +1,8 @@
 // The heap checker: walks every block of every region and reports all violated invariants instead of
 // stopping at the first. It reads headers through block-header.ts and never modifies the heap.
 // Checked: links both ways, address order, alignment, exact tiling of the brk heap, mapped blocks
-// inside live mappings, valid statuses, no adjacent free blocks after a coalescing pass, and the
-// stats gauges against a recount.
+// inside live mappings, valid statuses, no adjacent free blocks after a coalescing pass, slab blocks
+// against the slab index (headers, bitmaps, counts), and the stats gauges against a recount.
 import type { Addr } from "@osmem/syscalls";
 import { ALIGN, BlockStatus, HEADER_BYTES, InvariantError, type Heap, type HeapProblem } from "./api.js";
 import { blockEnd, readNext, readPrev, readSize, readStatus } from "./block-header.js";
@@ -26,6 +26,7 @@ export function checkHeap(heap: Heap): HeapProblem[] {
   let prev: Addr = 0;
   let prevFree = false;
   let steps = 0;
+  const slabBlocks: Addr[] = [];
   for (let block = s.heapHead; block !== 0; block = readNext(m, block)) {
     if (++steps > limit) {
       report("cycle", block, `the heap list has more blocks than fit in the heap (cycle?)`);
@@ -58,9 +59,10 @@ export function checkHeap(heap: Heap): HeapProblem[] {
       if (prevFree && !crossed && (s.coalescingImmediate || !s.mayHaveAdjacentFree)) {
         report("adjacent-free", block, `free block ${hex(block)} follows another free block after coalescing`);
       }
-    } else if (status === BlockStatus.Alloc) {
+    } else if (status === BlockStatus.Alloc || status === BlockStatus.Slab) {
       recount.bytesInUse += sizeBytes;
       recount.allocBlocks += 1;
+      if (status === BlockStatus.Slab) slabBlocks.push(block);
     } else {
       report("status", block, `heap block ${hex(block)} has status ${status}`);
     }
@@ -76,6 +78,10 @@ export function checkHeap(heap: Heap): HeapProblem[] {
   for (const later of segments.slice(segmentIndex + 1)) {
     if (later.end > later.start) report("gap", 0, `segment [${hex(later.start)}, ${hex(later.end)}) holds no blocks`);
   }
+
+  // --- slabs: the heap's slab blocks against the slab index ---
+  if (s.slabs !== undefined) s.slabs.check(slabBlocks, report);
+  else if (slabBlocks.length > 0) report("status", slabBlocks[0]!, `heap block ${hex(slabBlocks[0]!)} is a slab, but this heap has no slabs`);
 
   // --- mapped blocks ---
   prev = 0;

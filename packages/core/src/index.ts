@@ -10,4 +10,4 @@ export {
 } from "./block-header.js";
 export { createHeap } from "./heap.js";
 export { checkHeap, assertHeapValid } from "./check-heap.js";
-export { walkBlocks } from "./walk-blocks.js";
+export { inspectSlab, walkBlocks } from "./walk-blocks.js";

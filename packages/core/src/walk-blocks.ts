@@ -1,10 +1,13 @@
 // The heap walker: lists every block as plain data, heap blocks in address order, then mapped blocks
-// in mmap order. Read-only; trusts the list (run checkHeap first when in doubt).
-import { BlockStatus, HEADER_BYTES, type BlockInfo, type Heap } from "./api.js";
+// in mmap order, and reads what a slab block holds. Read-only; trusts the list (run checkHeap first
+// when in doubt).
+import type { Addr } from "@osmem/syscalls";
+import { BlockStatus, HEADER_BYTES, type BlockInfo, type Heap, type SlabInfo } from "./api.js";
 import { readNext, readSize, readStatus } from "./block-header.js";
+import { readSlab } from "./internal/slab-pool.js";
 import { stateOf } from "./internal/state-of.js";
 
-const STATUS_NAMES = { [BlockStatus.Free]: "free", [BlockStatus.Alloc]: "alloc", [BlockStatus.Mapped]: "mapped" } as const;
+const STATUS_NAMES = { [BlockStatus.Free]: "free", [BlockStatus.Alloc]: "alloc", [BlockStatus.Mapped]: "mapped", [BlockStatus.Slab]: "slab" } as const;
 
 /** Every block of `heap`: heap blocks by address, then mapped blocks by age. */
 export function walkBlocks(heap: Heap): BlockInfo[] {
@@ -23,4 +26,14 @@ export function walkBlocks(heap: Heap): BlockInfo[] {
     }
   }
   return blocks;
+}
+
+/**
+ * The objects of the slab block at `block` (a header address `walkBlocks` reported with status
+ * `"slab"`), read from the heap's memory; undefined when `block` is not a slab block of `heap`.
+ */
+export function inspectSlab(heap: Heap, block: Addr): SlabInfo | undefined {
+  const s = stateOf(heap);
+  if (s.slabs === undefined || !s.slabs.slabs.some((slab) => slab.block === block)) return undefined;
+  return readSlab(s.memory, block);
 }

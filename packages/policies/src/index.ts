@@ -6,4 +6,5 @@ export { worstFit } from "./worst-fit.js";
 export { segregatedFit } from "./segregated-fit.js";
 export { tlsf } from "./tlsf.js";
 export { compactFit, COMPACT_HEAP_SHAPE } from "./compact-fit.js";
+export { slabFit, SLAB_HEAP_SHAPE } from "./slab-fit.js";
 export { POLICIES, DEFAULT_POLICY, tryGetPolicy } from "./registry.js";

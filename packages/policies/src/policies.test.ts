@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { bestFit } from "./best-fit.js";
 import { DEFAULT_POLICY, POLICIES, tryGetPolicy } from "./registry.js";
 
-const CLI_NAMES = ["best-fit", "indexed-best-fit", "first-fit", "next-fit", "worst-fit", "segregated-fit", "tlsf", "compact-fit"];
+const CLI_NAMES = ["best-fit", "indexed-best-fit", "first-fit", "next-fit", "worst-fit", "segregated-fit", "tlsf", "compact-fit", "slab-fit"];
 
 describe.each(Object.values(POLICIES))("$name under the model checker", (policy) => {
   it("keeps the heap valid and the payloads intact on random programs", () => {

@@ -6,6 +6,7 @@ import { firstFit } from "./first-fit.js";
 import { indexedBestFit } from "./indexed-best-fit.js";
 import { nextFit } from "./next-fit.js";
 import { segregatedFit } from "./segregated-fit.js";
+import { slabFit } from "./slab-fit.js";
 import { tlsf } from "./tlsf.js";
 import { worstFit } from "./worst-fit.js";
 
@@ -19,6 +20,7 @@ export const POLICIES: Readonly<Record<string, FitPolicy>> = Object.freeze({
   [segregatedFit.name]: segregatedFit,
   [tlsf.name]: tlsf,
   [compactFit.name]: compactFit,
+  [slabFit.name]: slabFit,
 });
 
 /** The policy named `name`, or undefined. */

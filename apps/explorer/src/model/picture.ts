@@ -1,7 +1,7 @@
 // The heap at one step as plain data: its regions (the brk heap and each mapping), every block in
 // them with its header fields read back from memory, the stats, the fragmentation figures and the
 // heap checker's verdict. The views draw only this; the browser tests compare it with the core.
-import { HEADER_BYTES, OFF_NEXT, OFF_PREV, checkHeap, walkBlocks, type HeapProblem, type HeapStats } from "@osmem/core";
+import { HEADER_BYTES, OFF_NEXT, OFF_PREV, checkHeap, inspectSlab, walkBlocks, type BlockInfo, type Heap, type HeapProblem, type HeapStats } from "@osmem/core";
 import { externalFragmentationOf, freeRuns } from "@osmem/harness/browser";
 import type { Machine } from "./machine.js";
 
@@ -18,6 +18,31 @@ export interface RegionPicture {
   readonly name: string;
 }
 
+/** A block's status as the core's walker names it: `slab` is an allocated heap block holding small objects. */
+export type BlockStatusName = BlockInfo["status"];
+
+/** One live object inside a slab block. */
+export interface SlabObjectPicture {
+  /** Its index among the slab's objects (its bit in the bitmap). */
+  readonly index: number;
+  /** Its address: the pointer malloc returned. */
+  readonly addr: number;
+  /** What the program asked for (at most the object size: a realloc past it moves the object). */
+  readonly requestedBytes: number;
+}
+
+/** What a slab block's payload holds, read back from memory. */
+export interface SlabPicture {
+  /** Bytes per object (the size class). */
+  readonly objectBytes: number;
+  /** Objects the slab has room for. */
+  readonly capacity: number;
+  /** Bytes from the payload's start to the first object: the 4-byte slab header and the bitmap, padded to 8. */
+  readonly objectsOffset: number;
+  /** The objects in use (their bits set in the bitmap), by index. */
+  readonly live: readonly SlabObjectPicture[];
+}
+
 /** One block, as its header says. */
 export interface BlockPicture {
   /** The id of the region holding it. */
@@ -28,11 +53,17 @@ export interface BlockPicture {
   readonly addr: number;
   /** The header address as the traces name it. */
   readonly name: string;
-  readonly status: "free" | "alloc" | "mapped";
+  readonly status: BlockStatusName;
   /** Payload bytes (the header's `size` field). */
   readonly sizeBytes: number;
-  /** What the program asked for; undefined for free blocks. The rest of the payload is padding or an unsplit tail. */
+  /**
+   * What the program asked for; undefined for free blocks. The rest of the payload is padding or an
+   * unsplit tail. For a slab: the sum over its live objects (slab header, bitmap, free objects and the
+   * objects' padding are the rest).
+   */
   readonly requestedBytes: number | undefined;
+  /** For a slab block: its layout and live objects; undefined for every other block. */
+  readonly slab?: SlabPicture;
   /** The header's `prev` and `next` fields, named (`0` for NULL). */
   readonly prev: string;
   readonly next: string;
@@ -76,7 +107,13 @@ export function pictureOf(machine: Machine): HeapPicture {
   const walked = walkBlocks(heap);
   const blocks = walked.map((block): BlockPicture => {
     const region = regionOf(block.addr);
-    const requestedBytes = block.status === "free" ? undefined : (machine.requested.get(block.payloadAddr) ?? block.sizeBytes);
+    const slab = block.status === "slab" ? slabOf(heap, block, machine.requested) : undefined;
+    const requestedBytes =
+      block.status === "free"
+        ? undefined
+        : slab !== undefined
+          ? slab.live.reduce((sum, object) => sum + object.requestedBytes, 0)
+          : (machine.requested.get(block.payloadAddr) ?? block.sizeBytes);
     if (requestedBytes !== undefined) internal += HEADER_BYTES + block.sizeBytes - requestedBytes;
     return {
       region: region?.id ?? "?",
@@ -88,6 +125,7 @@ export function pictureOf(machine: Machine): HeapPicture {
       requestedBytes,
       prev: namer.name(memory.readU64(block.addr + OFF_PREV)),
       next: namer.name(memory.readU64(block.addr + OFF_NEXT)),
+      ...(slab === undefined ? {} : { slab }),
     };
   });
   const stats = heap.stats();
@@ -103,4 +141,38 @@ export function pictureOf(machine: Machine): HeapPicture {
     externalFragmentation: externalFragmentationOf(largestFreeBytes, freeBytes),
     problems: checkHeap(heap),
   };
+}
+
+/**
+ * The slab in `block` as the core reads it (`inspectSlab`), each live object with the bytes `requested`
+ * says the program asked for at its address (its object size if the program never asked, which a
+ * valid run never shows). Undefined when `block` is not one of `heap`'s slabs.
+ */
+export function slabOf(heap: Heap, block: BlockInfo, requested: ReadonlyMap<number, number>): SlabPicture | undefined {
+  const info = inspectSlab(heap, block.addr);
+  if (info === undefined) return undefined;
+  const live = info.liveObjects.map((addr) => ({
+    index: (addr - info.objectsAddr) / info.objectBytes,
+    addr,
+    requestedBytes: requested.get(addr) ?? info.objectBytes,
+  }));
+  return { objectBytes: info.objectBytes, capacity: info.capacity, objectsOffset: info.objectsAddr - block.payloadAddr, live };
+}
+
+/** Just past the last byte of `block`'s payload. */
+export const blockEnd = (block: BlockPicture): number => block.addr + HEADER_BYTES + block.sizeBytes;
+
+/**
+ * The block holding `addr` (its header or payload), or undefined: a pointer malloc returned resolves to
+ * its own block, and a small object's pointer to the slab block it lives in. By address range, so it
+ * also finds the block a pointer was freed from (now free, or merged into a free neighbour).
+ */
+export function blockAt(picture: HeapPicture, addr: number): BlockPicture | undefined {
+  if (addr === 0) return undefined;
+  return picture.blocks.find((block) => addr >= block.addr && addr < blockEnd(block));
+}
+
+/** The live slab object at `addr` (its first byte) in `block`, or undefined. */
+export function slabObjectAt(block: BlockPicture, addr: number): SlabObjectPicture | undefined {
+  return block.slab?.live.find((object) => object.addr === addr);
 }

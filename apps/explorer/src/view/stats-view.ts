@@ -74,14 +74,19 @@ export function renderStats(picture: HeapPicture, timeline: Timeline, steps: num
   const utilization = picture.footprintBytes === 0 ? 0 : picture.requestedBytes / picture.footprintBytes;
   const rows: [string, string, string][] = [
     ["requested", formatBytes(picture.requestedBytes), "bytes the program asked for and still holds"],
-    ["in use", formatBytes(s.bytesInUse), "payload bytes of allocated and mapped blocks"],
+    ["in use", formatBytes(s.bytesInUse), "payload bytes of allocated (slabs included) and mapped blocks"],
     ["free", `${formatBytes(s.bytesFree)} in ${s.freeBlocks} block(s)`, "payload bytes of free heap blocks"],
     ["from the OS", `${formatBytes(picture.footprintBytes)} (brk ${formatBytes(s.heapBytes)} + mmap ${formatBytes(s.mappedBytes)})`, "break growth plus mapped blocks"],
     ["utilization", `${formatPercent(utilization, 1)} now · ${formatPercent(timeline.peakUtilization, 1)} peak over the run`, "requested ÷ taken from the OS"],
     ["internal frag.", formatBytes(picture.internalFragmentationBytes), "headers, padding and unsplit tails of live blocks"],
     ["external frag.", formatPercent(picture.externalFragmentation, 1), "1 − largest free run ÷ all free bytes (adjacent free blocks are one run)"],
     ["syscalls", `brk ${s.syscalls.brk} · mmap ${s.syscalls.mmap} · munmap ${s.syscalls.munmap}`, "made so far"],
-    ["blocks", `${s.allocBlocks} allocated · ${s.freeBlocks} free · ${s.mappedBlocks} mapped`, "as the heap counts them"],
+    [
+      "blocks",
+      `${s.allocBlocks} allocated · ${s.freeBlocks} free · ${s.mappedBlocks} mapped` +
+        (s.slabBlocks > 0 ? ` · ${s.slabBlocks} of the allocated are slabs holding ${s.slabObjects} small object(s)` : ""),
+      "as the heap counts them (a slab is an allocated block holding small objects of one size)",
+    ],
   ];
   const table = rows
     .map(([name, value, help]) => `<tr title="${escapeXml(help)}"><th>${name}</th><td data-stat="${name.replace(/[^a-z]+/g, "-")}">${escapeXml(value)}</td></tr>`)

@@ -68,7 +68,7 @@ export interface HeapMapBlock {
   /** Header plus payload. */
   readonly totalBytes: number;
   readonly status: BlockInfo["status"];
-  /** The bytes the program asked for (allocated and mapped blocks; 0 for free ones). */
+  /** The bytes the program asked for (allocated and mapped blocks, summed over a slab's objects; 0 for free ones). */
   readonly requestedBytes: number;
 }
 
@@ -125,13 +125,15 @@ export const externalFragmentationOf = (largestFreeBytes: number, freeBytes: num
   freeBytes > 0 ? 1 - largestFreeBytes / freeBytes : 0;
 
 /**
- * Fragmentation of `blocks`. `requestedOf(payloadAddr)` gives the bytes the program asked for at an
- * allocated payload (0 when unknown: the whole block then counts as overhead).
+ * Fragmentation of `blocks`. `requestedIn(block)` gives the bytes the program asked for inside an
+ * allocated block: its one allocation's, or for a slab the sum over the small objects live in it (0
+ * when unknown: the whole block then counts as overhead). A slab's unused object slots and its own
+ * header and bitmap count as internal fragmentation: only objects of its class can use them.
  */
-export function fragmentationOf(blocks: readonly BlockInfo[], requestedOf: (payloadAddr: number) => number): Fragmentation {
+export function fragmentationOf(blocks: readonly BlockInfo[], requestedIn: (block: BlockInfo) => number): Fragmentation {
   let internalBytes = 0;
   for (const block of blocks) {
-    if (block.status !== "free") internalBytes += HEADER_BYTES + block.sizeBytes - requestedOf(block.payloadAddr);
+    if (block.status !== "free") internalBytes += HEADER_BYTES + block.sizeBytes - requestedIn(block);
   }
   const { freeBytes, largestFreeBytes } = freeRuns(blocks);
   return { internalBytes, freeBytes, largestFreeBytes, external: externalFragmentationOf(largestFreeBytes, freeBytes) };

@@ -178,9 +178,9 @@ export function replayWorkload(trace: RepTrace, options: WorkloadReplayOptions):
       try {
         const blocks = walkBlocks(heap);
         if (i === peakOp) {
-          const requestedOf = requestedLookup(ptrs, requested);
-          heapMap = captureHeapMap(heap, i, blocks, requestedOf);
-          peakFragmentation = fragmentationOf(blocks, requestedOf);
+          const requestedIn = requestedLookup(ptrs, requested);
+          heapMap = captureHeapMap(heap, i, blocks, requestedIn);
+          peakFragmentation = fragmentationOf(blocks, requestedIn);
           peakMapFootprint = footprint;
         }
         if (i % sampleEvery === sampleEvery - 1 || i === n - 1) {
@@ -224,17 +224,33 @@ export function replayWorkload(trace: RepTrace, options: WorkloadReplayOptions):
   return { metrics, series, heapMap, problems };
 }
 
-/** Maps a payload address to the bytes requested there (0 when no live id holds it). */
-function requestedLookup(ptrs: Float64Array, requested: Float64Array): (payloadAddr: number) => number {
-  const byPayload = new Map<number, number>();
+/**
+ * The bytes requested by the live allocations whose pointers lie in a block's payload: one allocation
+ * for a block of its own, every small object for a slab. Sorts the live pointers once.
+ */
+function requestedLookup(ptrs: Float64Array, requested: Float64Array): (block: BlockInfo) => number {
+  const live: { ptr: number; bytes: number }[] = [];
   for (let id = 0; id < ptrs.length; id += 1) {
     const ptr = ptrs[id] ?? 0;
-    if (ptr !== 0) byPayload.set(ptr, requested[id] ?? 0);
+    if (ptr !== 0) live.push({ ptr, bytes: requested[id] ?? 0 });
   }
-  return (payloadAddr) => byPayload.get(payloadAddr) ?? 0;
+  live.sort((a, b) => a.ptr - b.ptr);
+  const before = new Float64Array(live.length + 1);
+  live.forEach((entry, i) => (before[i + 1] = (before[i] ?? 0) + entry.bytes));
+  const firstAtOrAfter = (addr: number): number => {
+    let low = 0;
+    let high = live.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((live[mid]?.ptr ?? 0) < addr) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  return (block) => (before[firstAtOrAfter(block.payloadAddr + block.sizeBytes)] ?? 0) - (before[firstAtOrAfter(block.payloadAddr)] ?? 0);
 }
 
-function captureHeapMap(heap: Heap, opIndex: number, blocks: readonly BlockInfo[], requestedOf: (payloadAddr: number) => number): HeapMap {
+function captureHeapMap(heap: Heap, opIndex: number, blocks: readonly BlockInfo[], requestedIn: (block: BlockInfo) => number): HeapMap {
   const heapStart: Addr = heap.heapStart;
   let mappedBase = Number.POSITIVE_INFINITY;
   for (const block of blocks) if (block.status === "mapped" && block.addr < mappedBase) mappedBase = block.addr;
@@ -245,7 +261,7 @@ function captureHeapMap(heap: Heap, opIndex: number, blocks: readonly BlockInfo[
       offsetBytes: block.addr - (region === "mapped" ? mappedBase : heapStart),
       totalBytes: block.sizeBytes + (block.payloadAddr - block.addr),
       status: block.status,
-      requestedBytes: block.status === "free" ? 0 : requestedOf(block.payloadAddr),
+      requestedBytes: block.status === "free" ? 0 : requestedIn(block),
     };
   });
   const stats = heap.stats();

@@ -9,6 +9,7 @@ import {
   DEFAULT_PREALLOC_BYTES,
   HEADER_BYTES,
   InvalidSizeError,
+  MAX_SLAB_OBJECT_BYTES,
   type CheckLevel,
   type Heap,
   type HeapOptions,
@@ -18,6 +19,7 @@ import { alignUp, payloadOf } from "../block-header.js";
 import { assertHeapValid } from "../check-heap.js";
 import { HeapState, MIN_SPLIT_REMAINDER } from "./heap-state.js";
 import { findBlockOfPointer } from "./pointers.js";
+import { SlabPool, type Slab } from "./slab-pool.js";
 
 /** No request above this many bytes can be satisfied (the x86-64 user address space is 2^47 bytes). */
 export const MAX_REQUEST_BYTES = 2 ** 47;
@@ -35,6 +37,8 @@ export class HeapImpl implements Heap {
   private readonly preallocBytes: number;
   private readonly growthChunkBytes: number;
   private readonly backPlacementMaxBytes: number;
+  /** Aligned requests up to this size go to slabs (0: none). */
+  private readonly slabMaxBytes: number;
 
   constructor(options: HeapOptions) {
     const checkLevel = options.checkLevel ?? 1;
@@ -53,6 +57,16 @@ export class HeapImpl implements Heap {
       throw new RangeError("growthChunkBytes must be 0 or a multiple of 8 larger than a header");
     }
     this.backPlacementMaxBytes = nonNegative("backPlacementMaxBytes", options.backPlacementMaxBytes ?? shape.backPlacementMaxBytes ?? 0);
+    this.slabMaxBytes = nonNegative("slabMaxBytes", options.slabMaxBytes ?? shape.slabMaxBytes ?? 0);
+    if (this.slabMaxBytes % 8 !== 0 || this.slabMaxBytes > MAX_SLAB_OBJECT_BYTES) {
+      throw new RangeError(`slabMaxBytes must be a multiple of 8 from 0 to ${MAX_SLAB_OBJECT_BYTES}, got ${this.slabMaxBytes}`);
+    }
+    if (this.slabMaxBytes > 0) {
+      this.state.slabs = new SlabPool(this.state, this.slabMaxBytes, {
+        allocateBlock: (alignedBytes) => this.allocateOnHeap(alignedBytes),
+        releaseBlock: (block) => this.state.releaseBlock(block),
+      });
+    }
   }
 
   get backend(): SyscallBackend {
@@ -98,6 +112,8 @@ export class HeapImpl implements Heap {
     requireSize("realloc", sizeBytes);
     if (ptr === 0) return this.malloc(sizeBytes);
     this.state.refreshHeaders();
+    const slab = this.state.slabs?.find(ptr);
+    if (slab !== undefined) return this.resizeSlabObject(slab, ptr, sizeBytes);
     const block = this.blockOfPointer("realloc", ptr);
     if (sizeBytes === 0) {
       this.free(ptr);
@@ -114,8 +130,15 @@ export class HeapImpl implements Heap {
   free(ptr: Addr): void {
     if (ptr === 0) return;
     this.state.refreshHeaders();
-    const block = this.blockOfPointer("free", ptr);
     const s = this.state;
+    const slab = s.slabs?.find(ptr);
+    if (slab !== undefined) {
+      this.checkAll();
+      s.slabs!.release(slab, ptr, "free");
+      this.checkAll();
+      return;
+    }
+    const block = this.blockOfPointer("free", ptr);
     const { status, sizeBytes } = s.scratchHeader;
     if (status === BlockStatus.Free) {
       throw new AllocatorMisuseError("double-free", `free(0x${ptr.toString(16)}): double free, the block is already free`, ptr);
@@ -127,6 +150,11 @@ export class HeapImpl implements Heap {
 
   usableSize(ptr: Addr): number {
     this.state.refreshHeaders();
+    const slab = this.state.slabs?.find(ptr);
+    if (slab !== undefined) {
+      this.state.slabs!.liveIndexOf(slab, ptr, "usableSize");
+      return slab.objectBytes;
+    }
     const block = this.blockOfPointer("usableSize", ptr);
     if (this.state.headers.status(block) === BlockStatus.Free) {
       throw new AllocatorMisuseError("invalid-pointer", `usableSize(0x${ptr.toString(16)}): the block is free`, ptr);
@@ -144,6 +172,8 @@ export class HeapImpl implements Heap {
       allocBlocks: c.allocBlocks,
       freeBlocks: c.freeBlocks,
       mappedBlocks: c.mappedBlocks,
+      slabBlocks: this.state.slabs?.slabs.length ?? 0,
+      slabObjects: this.state.slabs?.objects ?? 0,
       syscalls: { brk: c.brk, mmap: c.mmap, munmap: c.munmap },
       failures: c.failures,
       segments: this.state.heapBreak.segments.length,
@@ -160,6 +190,7 @@ export class HeapImpl implements Heap {
       return 0;
     }
     const alignedBytes = alignUp(sizeBytes);
+    if (alignedBytes <= this.slabMaxBytes) return this.state.slabs!.allocate(alignedBytes);
     if (alignedBytes + HEADER_BYTES >= threshold) {
       const block = this.state.mapBlock(alignedBytes);
       return block === 0 ? 0 : payloadOf(block);
@@ -240,6 +271,38 @@ export class HeapImpl implements Heap {
       if (outcome === "extended") return payloadOf(block);
     }
     return this.move(block, sizeBytes);
+  }
+
+  /**
+   * realloc of a slab object: it stays when the new size rounds to its class; else it moves to an
+   * object of the new class or to a block, so that a shrunk object does not keep its old size. When
+   * that fails the object stays live: a grown request returns NULL, a shrunk one keeps its place
+   * (it still fits) and leaves `errno` and the failure count as they were.
+   * @throws AllocatorMisuseError when `ptr` is inside an object or the object is free.
+   */
+  private resizeSlabObject(slab: Slab, ptr: Addr, sizeBytes: number): Addr {
+    const s = this.state;
+    const slabs = s.slabs!;
+    slabs.liveIndexOf(slab, ptr, "realloc");
+    const alignedBytes = alignUp(sizeBytes);
+    if (alignedBytes === slab.objectBytes) return ptr;
+    this.checkAll();
+    let result = 0;
+    if (sizeBytes > 0) {
+      const { errno } = s;
+      const failures = s.counters.failures;
+      result = this.allocate(sizeBytes, this.mmapThreshold);
+      if (result === 0 && alignedBytes < slab.objectBytes) {
+        s.errno = errno;
+        s.counters.failures = failures;
+        return ptr;
+      }
+      if (result === 0) return 0;
+      s.memory.copy(result, ptr, Math.min(slab.objectBytes, alignedBytes));
+    }
+    slabs.release(slab, ptr, "realloc");
+    this.checkAll();
+    return result;
   }
 
   /** Allocates a new block (realloc's threshold), copies the payload, then releases the old block. */

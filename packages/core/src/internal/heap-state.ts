@@ -17,12 +17,13 @@ import {
 import { HeapBreak } from "./heap-break.js";
 import { BlockHeaders, HeaderRecord, blockEnd, payloadOf } from "../block-header.js";
 import { findBlockOfPointer } from "./pointers.js";
+import type { SlabPool } from "./slab-pool.js";
 
 /** The smallest remainder worth splitting off: a header plus one aligned unit. */
 export const MIN_SPLIT_REMAINDER = HEADER_BYTES + 8;
 
 /** Mutable counters: the stats' gauges (recounted by the checker) with the syscall counts flattened. */
-export type Counters = Omit<HeapStats, "syscalls" | "segments" | "heapBytes"> & HeapStats["syscalls"];
+export type Counters = Omit<HeapStats, "syscalls" | "segments" | "heapBytes" | "slabBlocks" | "slabObjects"> & HeapStats["syscalls"];
 
 export class HeapState implements BlockView {
   readonly memory: Memory;
@@ -33,6 +34,8 @@ export class HeapState implements BlockView {
   readonly backend: SyscallBackend;
   readonly checkLevel: CheckLevel;
   strategy!: FitStrategy;
+  /** The small-object slabs, when the heap's shape asks for them. */
+  slabs: SlabPool | undefined = undefined;
 
   /** First and last heap blocks in address order (0 when the heap is empty). */
   heapHead: Addr = 0;
