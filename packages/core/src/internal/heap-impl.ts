@@ -152,7 +152,10 @@ export class HeapImpl implements Heap {
     this.state.refreshHeaders();
     const slab = this.state.slabs?.find(ptr);
     if (slab !== undefined) {
-      this.state.slabs!.liveIndexOf(slab, ptr, "usableSize");
+      const slabs = this.state.slabs!;
+      if (!slabs.isLive(slab, slabs.indexOf(slab, ptr, "usableSize"))) {
+        throw new AllocatorMisuseError("invalid-pointer", `usableSize(0x${ptr.toString(16)}): the object is free`, ptr);
+      }
       return slab.objectBytes;
     }
     const block = this.blockOfPointer("usableSize", ptr);
@@ -277,13 +280,17 @@ export class HeapImpl implements Heap {
    * realloc of a slab object: it stays when the new size rounds to its class; else it moves to an
    * object of the new class or to a block, so that a shrunk object does not keep its old size. When
    * that fails the object stays live: a grown request returns NULL, a shrunk one keeps its place
-   * (it still fits) and leaves `errno` and the failure count as they were.
-   * @throws AllocatorMisuseError when `ptr` is inside an object or the object is free.
+   * (it still fits) and leaves `errno` and the failure count as they were. A free object gives NULL,
+   * as a free block does (and a double free for size 0, which frees).
+   * @throws AllocatorMisuseError when `ptr` is inside an object, or is free and the size is 0.
    */
   private resizeSlabObject(slab: Slab, ptr: Addr, sizeBytes: number): Addr {
     const s = this.state;
     const slabs = s.slabs!;
-    slabs.liveIndexOf(slab, ptr, "realloc");
+    if (!slabs.isLive(slab, slabs.indexOf(slab, ptr, "realloc"))) {
+      if (sizeBytes === 0) slabs.release(slab, ptr, "free"); // throws double-free, as realloc(p, 0) of a free block does
+      return 0;
+    }
     const alignedBytes = alignUp(sizeBytes);
     if (alignedBytes === slab.objectBytes) return ptr;
     this.checkAll();

@@ -158,7 +158,10 @@ export class SlabPool {
    * @throws AllocatorMisuseError when `ptr` is not an object's start, or the object is not in use.
    */
   release(slab: Slab, ptr: Addr, what: string): void {
-    const index = this.liveIndexOf(slab, ptr, what);
+    const index = this.indexOf(slab, ptr, what);
+    if (!this.isLive(slab, index)) {
+      throw new AllocatorMisuseError("double-free", `${what}(0x${ptr.toString(16)}): double free, the ${slab.objectBytes}-byte object is already free`, ptr);
+    }
     const h = this.s.headers;
     const w = index >>> 5;
     const addr = slab.bitmap + w * 4;
@@ -180,18 +183,20 @@ export class SlabPool {
   }
 
   /**
-   * The index of the live object at `ptr` in `slab`.
-   * @throws AllocatorMisuseError when `ptr` is inside an object or the object is free.
+   * The index of the object that starts at `ptr` in `slab` (live or not).
+   * @throws AllocatorMisuseError when `ptr` is inside an object.
    */
-  liveIndexOf(slab: Slab, ptr: Addr, what: string): number {
+  indexOf(slab: Slab, ptr: Addr, what: string): number {
     const index = (ptr - slab.objects) / slab.objectBytes;
     if (!Number.isInteger(index)) {
       throw new AllocatorMisuseError("invalid-pointer", `${what}(0x${ptr.toString(16)}): not a pointer returned by this heap (it is inside a ${slab.objectBytes}-byte object)`, ptr);
     }
-    if ((this.s.headers.word(slab.bitmap + (index >>> 5) * 4) & (1 << (index & 31))) === 0) {
-      throw new AllocatorMisuseError("double-free", `${what}(0x${ptr.toString(16)}): the ${slab.objectBytes}-byte object is already free`, ptr);
-    }
     return index;
+  }
+
+  /** True when object `index` of `slab` is in use (its bit is set). */
+  isLive(slab: Slab, index: number): boolean {
+    return (this.s.headers.word(slab.bitmap + (index >>> 5) * 4) & (1 << (index & 31))) !== 0;
   }
 
   /** A new slab for `sizeClass`, listed as having room; undefined when the heap cannot give a block. */
