@@ -235,6 +235,41 @@ describe("memory windows", () => {
   });
 });
 
+describe("heap buffers", () => {
+  it("keep the live bytes when the heap outgrows its buffer, and leave the rest zero", () => {
+    const backend = createSimBackend();
+    const start = backend.initialBreak;
+    okValue(backend.brk(start + PAGE));
+    backend.memory.writeU32(start + PAGE - 4, 0xdeadbeef);
+    okValue(backend.brk(start + 4 * 1024 * 1024));
+    expect(backend.memory.readU32(start + PAGE - 4)).toBe(0xdeadbeef);
+    expect(backend.memory.readU32(start + PAGE)).toBe(0);
+    expect(backend.memory.readU32(start + 4 * 1024 * 1024 - 4)).toBe(0);
+    backend.release();
+  });
+
+  it("go to the next address space whole: the largest kept buffer first, so a growing heap does not copy itself", () => {
+    const size = 16 * 1024 * 1024;
+    const big = createSimBackend();
+    const start = big.initialBreak;
+    okValue(big.brk(start + PAGE));
+    okValue(big.brk(start + size));
+    const buffer = big.memory.windowAt?.(start)?.u32.buffer;
+    big.memory.writeU64(start + size - 8, 9);
+    const small = createSimBackend();
+    okValue(small.brk(start + PAGE));
+    small.release(); // a smaller buffer is kept now too
+    big.release();
+    const next = createSimBackend();
+    okValue(next.brk(start + PAGE));
+    expect(next.memory.windowAt?.(start)?.u32.buffer).toBe(buffer);
+    okValue(next.brk(start + size));
+    expect(next.memory.windowAt?.(start)?.u32.buffer).toBe(buffer);
+    expect(next.memory.readU64(start + size - 8)).toBe(0);
+    next.release();
+  });
+});
+
 describe("release", () => {
   it("unmaps everything, puts the break back and leaves zeroed memory to the next address space", () => {
     const first = createSimBackend();

@@ -10,13 +10,17 @@ const MAX_KEPT_BYTES = 1024 ** 3;
 const kept: Uint8Array[] = [];
 let keptBytes = 0;
 
-/** The smallest kept buffer of at least `lengthBytes`, taken out of the pool; `undefined` when none. */
+/**
+ * The largest kept buffer, taken out of the pool, when it holds at least `lengthBytes`; `undefined`
+ * otherwise. The largest, because a heap that grows past a smaller buffer would copy itself into the
+ * next one (a cost real `brk` never has), and pages of it the heap never reaches cost the host nothing.
+ */
 export function takeRecycledHeap(lengthBytes: number): Uint8Array | undefined {
-  const index = kept.findIndex((bytes) => bytes.length >= lengthBytes);
-  if (index < 0) return undefined;
-  const [bytes] = kept.splice(index, 1);
-  keptBytes -= bytes!.length;
-  return bytes;
+  const largest = kept[kept.length - 1];
+  if (largest === undefined || largest.length < lengthBytes) return undefined;
+  kept.pop();
+  keptBytes -= largest.length;
+  return largest;
 }
 
 /**

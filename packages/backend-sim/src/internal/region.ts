@@ -49,16 +49,19 @@ export function tryAllocateBytes(lengthBytes: number): Uint8Array | null {
 
 /**
  * Makes the heap's buffer hold at least `lengthBytes`, doubling (capped at `maxCapacityBytes`) and
- * copying; a zeroed buffer left by a released heap is taken first when one is large enough.
- * Returns `false`, with the heap unchanged, when the host cannot allocate the buffer.
+ * copying the live bytes; a zeroed buffer left by a released heap is taken first when one is large
+ * enough, and the outgrown buffer is zeroed and kept for later heaps. Returns `false`, with the heap
+ * unchanged, when the host cannot allocate the buffer.
  */
 export function ensureHeapCapacity(heap: Region, lengthBytes: number, maxCapacityBytes: number): boolean {
   const capacity = heap.bytes.length;
   if (lengthBytes <= capacity) return true;
   const preferred = Math.max(lengthBytes, Math.min(Math.max(2 * capacity, MIN_HEAP_CAPACITY_BYTES), maxCapacityBytes));
-  const grown = takeRecycledHeap(preferred) ?? tryAllocateBytes(preferred) ?? (preferred > lengthBytes ? tryAllocateBytes(lengthBytes) : null);
+  const grown = takeRecycledHeap(lengthBytes) ?? tryAllocateBytes(preferred) ?? (preferred > lengthBytes ? tryAllocateBytes(lengthBytes) : null);
   if (grown === null) return false;
-  grown.set(heap.bytes);
+  const usedBytes = Math.min(heap.end - heap.start, capacity);
+  grown.set(heap.bytes.subarray(0, usedBytes));
+  recycleHeap(heap.bytes, usedBytes);
   heap.bytes = grown;
   heap.view = new DataView(grown.buffer);
   heap.words = wordsOf(grown);
