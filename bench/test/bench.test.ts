@@ -13,6 +13,11 @@ import { peakRequestedBytes, replayTrace } from "../src/replay-loop.js";
 import { QUICK_OPTIONS, runBench } from "../src/run-bench.js";
 import { selectTraces } from "../src/traces.js";
 import { bareTlsf } from "../src/experiments/bare-tlsf.js";
+import { BareBestFit, HEAP_START, MMAP_BASE } from "../src/experiments/bare-best-fit.js";
+import type { BenchAllocator } from "../src/allocators.js";
+import { createSimBackend } from "@osmem/backend-sim";
+import { createHeap } from "@osmem/core";
+import { POLICIES } from "@osmem/policies";
 
 const CLASSIC = ["20000", "4", "12", "1", "a 0 512", "a 1 128", "r 0 4000", "a 2 24", "f 1", "a 3 200000", "f 0", "f 3", "r 2 48", "a 0 7", "f -1", "f 2"];
 const REAL = ["a 0 16", "a 1 1000", "a 0 32", "r 1 10", "r 4 64", "f 1", "a 2 300000", "r 2 100", "f 9", "a 5 0"];
@@ -43,7 +48,9 @@ describe("the replay loop", () => {
 
 describe("the bare TLSF of the ceiling experiment", () => {
   it("replays the tiny traces and a bundled real one to the same live bytes as osmem's tlsf", () => {
-    const files = [...selectTraces([tinyTraces()]).files, ...selectTraces([join(import.meta.dirname, "../../apps/harness/traces/xterm.rep")]).files];
+    const edges = join(mkdtempSync(join(tmpdir(), "osmem-bench-")), "edges.rep");
+    writeFileSync(edges, `${EDGES.join("\n")}\n`);
+    const files = [...selectTraces([tinyTraces(), edges]).files, ...selectTraces([join(import.meta.dirname, "../../apps/harness/traces/xterm.rep")]).files];
     for (const file of files) {
       const trace = loadRep(file.path);
       const peak = peakRequestedBytes(trace);
@@ -53,6 +60,80 @@ describe("the bare TLSF of the ceiling experiment", () => {
       expect(bare.peakLiveBytes).toBe(peak);
       expect(bare.liveBytes).toBe(osmem.liveBytes);
       expect(bare.peakFootprintBytes).toBeGreaterThanOrEqual(peak);
+    }
+  });
+});
+
+/** Wraps `allocator` so that every pointer malloc and realloc return is logged, as `encode` turns it into a number. */
+function logging(allocator: BenchAllocator, encode: (ptr: number) => number, log: number[]): BenchAllocator {
+  return {
+    malloc: (sizeBytes) => {
+      const ptr = allocator.malloc(sizeBytes);
+      log.push(encode(ptr));
+      return ptr;
+    },
+    realloc: (ptr, sizeBytes) => {
+      const moved = allocator.realloc(ptr, sizeBytes);
+      log.push(encode(moved));
+      return moved;
+    },
+    free: (ptr) => allocator.free(ptr),
+    footprintBytes: () => allocator.footprintBytes(),
+    release: () => allocator.release(),
+  };
+}
+
+/** A returned pointer as the comparison sees it: NULL stays 0, a mapped block is -1, a heap block is its offset from the heap start. */
+const MAPPED = -1;
+
+/**
+ * Reference edge cases the bundled traces may not reach: a realloc that grows into the first of two
+ * free blocks freed since the last coalescing pass (it absorbs one at a time and stops), the mmap
+ * threshold to the byte for malloc and realloc, a mapped block shrunk back onto the heap, malloc(0).
+ */
+const EDGES = ["a 0 64", "a 1 64", "a 2 64", "a 3 64", "f 1", "f 2", "r 0 128", "a 4 64", "a 5 131040", "a 6 131032", "r 6 131040", "r 5 100", "a 7 0", "r 8 0", "f 0", "f 3", "f 4", "f 5", "f 6"];
+
+describe("the bare best fit of the ceiling experiment", () => {
+  it("places every block exactly where osmem's indexed-best-fit does, with the same syscalls and footprint", () => {
+    const edges = join(mkdtempSync(join(tmpdir(), "osmem-bench-")), "edges.rep");
+    writeFileSync(edges, `${EDGES.join("\n")}\n`);
+    const files = [...selectTraces([tinyTraces(), edges]).files, ...selectTraces([join(import.meta.dirname, "../../apps/harness/traces")]).files, ...selectTraces([]).files];
+    expect(files.length).toBeGreaterThanOrEqual(19);
+    for (const file of files) {
+      const trace = loadRep(file.path);
+      const backend = createSimBackend({ record: false });
+      const heap = createHeap({ backend, policy: POLICIES["indexed-best-fit"]!, checkLevel: 0 });
+      const osmemLog: number[] = [];
+      const osmem: BenchAllocator = {
+        malloc: (sizeBytes) => heap.malloc(sizeBytes),
+        free: (ptr) => heap.free(ptr),
+        realloc: (ptr, sizeBytes) => heap.realloc(ptr, sizeBytes),
+        footprintBytes: () => {
+          const stats = heap.stats();
+          return stats.heapBytes + stats.mappedBytes;
+        },
+        release: () => {},
+      };
+      const osmemOutcome = replayTrace(trace, logging(osmem, (ptr) => (ptr === 0 ? 0 : ptr >= backend.currentBreak ? MAPPED : ptr - heap.heapStart), osmemLog), true);
+
+      const bare = new BareBestFit();
+      const bareLog: number[] = [];
+      const bareOutcome = replayTrace(trace, logging(bare, (ptr) => (ptr === 0 ? 0 : ptr >= MMAP_BASE ? MAPPED : ptr - HEAP_START), bareLog), true);
+
+      let firstDifference = -1;
+      for (let i = 0; i < Math.max(osmemLog.length, bareLog.length) && firstDifference < 0; i++) if (osmemLog[i] !== bareLog[i]) firstDifference = i;
+      expect({ trace: file.name, firstDifference, osmem: osmemLog[firstDifference], bare: bareLog[firstDifference] }).toEqual({ trace: file.name, firstDifference: -1, osmem: undefined, bare: undefined });
+      expect(bareLog.length).toBe(osmemLog.length);
+      expect(bareOutcome.failures).toBe(0);
+      expect(bareOutcome.liveBytes).toBe(osmemOutcome.liveBytes);
+      expect({ trace: file.name, peakFootprint: bareOutcome.peakFootprintBytes, syscalls: { brk: bare.brkCalls, mmap: bare.mmapCalls, munmap: bare.munmapCalls } }).toEqual({
+        trace: file.name,
+        peakFootprint: osmemOutcome.peakFootprintBytes,
+        syscalls: heap.stats().syscalls,
+      });
+      expect(bare.footprintBytes()).toBe(heap.stats().heapBytes + heap.stats().mappedBytes);
+      bare.release();
+      backend.release();
     }
   });
 });
