@@ -96,12 +96,6 @@ export class BlockHeaders {
     return offset >= 0 && offset <= this.lengthBytes - HEADER_BYTES && (offset & (ALIGN - 1)) === 0 ? offset / 4 : -1;
   }
 
-  /** The index of `block`'s free-tag word in the window, or -1 when it is not inside. */
-  private tagWordOf(block: Addr): number {
-    const offset = block - this.base + OFF_FREE_TAG;
-    return offset >= 0 && offset <= this.lengthBytes - 4 && (offset & (ALIGN - 1)) === 0 ? offset / 4 : -1;
-  }
-
   /** Reads the payload size of `block`. */
   size(block: Addr): number {
     const w = this.wordOf(block);
@@ -142,28 +136,30 @@ export class BlockHeaders {
 
   /** Reads the free-block tag of `block` (its first payload word, signed). */
   freeTag(block: Addr): number {
-    const w = this.tagWordOf(block);
-    return w < 0 ? this.memory.readI32(block + OFF_FREE_TAG) : this.i32[w]!;
+    return this.word(block + OFF_FREE_TAG) | 0;
   }
   /** Writes the free-block tag of `block`. pre: a 32-bit signed integer. */
   setFreeTag(block: Addr, tag: number): void {
-    const w = this.tagWordOf(block);
-    if (w < 0) this.memory.writeI32(block + OFF_FREE_TAG, tag);
-    else this.i32[w] = tag;
+    this.setWord(block + OFF_FREE_TAG, tag >>> 0);
   }
   /**
-   * Reads the unsigned 32-bit word at `addr` (4-aligned), e.g. inside a slab's payload: through the
-   * window when it covers `addr`, else through {@link Memory}.
+   * Reads the unsigned 32-bit word at `addr`, e.g. a free-block tag or a word of a slab: through the
+   * window when it covers `addr` (4-aligned), else through {@link Memory}.
    */
   word(addr: Addr): number {
-    const offset = addr - this.base;
-    return offset >= 0 && offset <= this.lengthBytes - 4 ? this.u32[offset >>> 2]! : this.memory.readU32(addr);
+    const w = this.anyWordOf(addr);
+    return w < 0 ? this.memory.readU32(addr) : this.u32[w]!;
   }
-  /** Writes the unsigned 32-bit word at `addr` (4-aligned). pre: `0 <= value < 2^32`. */
+  /** Writes the unsigned 32-bit word at `addr`. pre: `0 <= value < 2^32`. */
   setWord(addr: Addr, value: number): void {
+    const w = this.anyWordOf(addr);
+    if (w < 0) this.memory.writeU32(addr, value);
+    else this.u32[w] = value;
+  }
+  /** The index of the word at `addr` in the window, or -1 when it is not inside (or not 4-aligned). */
+  private anyWordOf(addr: Addr): number {
     const offset = addr - this.base;
-    if (offset >= 0 && offset <= this.lengthBytes - 4) this.u32[offset >>> 2] = value;
-    else this.memory.writeU32(addr, value);
+    return offset >= 0 && offset <= this.lengthBytes - 4 && (offset & 3) === 0 ? offset / 4 : -1;
   }
   /** Writes the payload size of `block`. pre: a safe non-negative integer. */
   setSize(block: Addr, sizeBytes: number): void {
