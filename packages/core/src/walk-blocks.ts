@@ -34,6 +34,6 @@ export function walkBlocks(heap: Heap): BlockInfo[] {
  */
 export function inspectSlab(heap: Heap, block: Addr): SlabInfo | undefined {
   const s = stateOf(heap);
-  if (s.slabs === undefined || !s.slabs.slabs.some((slab) => slab.block === block)) return undefined;
+  if (s.slabs?.has(block) !== true) return undefined;
   return readSlab(s.memory, block);
 }

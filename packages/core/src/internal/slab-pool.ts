@@ -10,7 +10,7 @@
 // and, per size class, the slabs with room. A slab that empties goes back to the heap as a free block
 // at once (keeping one per class for reuse lowered slab-fit's mean peak utilization on the real traces).
 import type { Addr, Memory } from "@osmem/syscalls";
-import { ALIGN, AllocatorMisuseError, BlockStatus, HEADER_BYTES, type SlabInfo } from "../api.js";
+import { ALIGN, AllocatorMisuseError, BlockStatus, type SlabInfo } from "../api.js";
 import { alignUp, blockEnd, payloadOf, readSize } from "../block-header.js";
 import type { HeapState } from "./heap-state.js";
 
@@ -231,6 +231,11 @@ export class SlabPool {
     this.source.releaseBlock(slab.block);
   }
 
+  /** True when `block` is the block of one of the slabs. */
+  has(block: Addr): boolean {
+    return this.slabs[this.insertionPoint(block)]?.block === block;
+  }
+
   /** The index of the first slab at or after `block`. */
   private insertionPoint(block: Addr): number {
     let low = 0;
@@ -258,20 +263,16 @@ export class SlabPool {
     let objects = 0;
     const classLive = new Map<number, number>();
     for (const slab of this.slabs) {
-      const header = payloadOf(slab.block);
-      const objectBytes = m.readU32(header) & 0xffff;
-      const capacity = m.readU32(header) >>> 16;
+      const { objectBytes, capacity, liveObjects } = readSlab(m, slab.block);
       if (objectBytes !== slab.objectBytes || capacity !== slab.capacity) {
         report("slab-header", slab.block, `slab ${hex(slab.block)}: its header says ${objectBytes}-byte objects × ${capacity}, the index ${slab.objectBytes} × ${slab.capacity}`);
         continue;
       }
       if (slab.end > blockEnd(slab.block, readSize(m, slab.block))) report("slab-header", slab.block, `slab ${hex(slab.block)}: its objects run past the block's end`);
-      let live = 0;
-      for (let index = 0; index < ((slab.objects - slab.bitmap) >>> 2) * 32; index += 1) {
-        const inUse = (m.readU32(slab.bitmap + (index >>> 5) * 4) & (1 << (index & 31))) !== 0;
-        if (index < capacity) live += inUse ? 1 : 0;
-        else if (!inUse) report("slab-bitmap", slab.block, `slab ${hex(slab.block)}: bit ${index} past the capacity is clear`);
+      for (let index = capacity; index < ((slab.objects - slab.bitmap) >>> 2) * 32; index += 1) {
+        if (!bitIsSet(m, slab.bitmap, index)) report("slab-bitmap", slab.block, `slab ${hex(slab.block)}: bit ${index} past the capacity is clear`);
       }
+      const live = liveObjects.length;
       if (live !== slab.live) report("slab-count", slab.block, `slab ${hex(slab.block)}: ${live} object(s) in use in the bitmap, ${slab.live} in the index`);
       const hasRoom = slab.live < slab.capacity;
       const room = this.classes[slab.objectBytes / ALIGN - 1]?.withRoom;
@@ -300,9 +301,6 @@ function removeRoom(room: Slab[], slab: Slab): void {
   slab.roomSlot = -1;
 }
 
-/** Bytes a slab block spends on its headers (block header, slab header, bitmap), for docs and tests. */
-export const slabOverheadBytes = (capacity: number): number => HEADER_BYTES + metadataBytes(capacity);
-
 /** Reads the slab in the slab block at `block` through `m`: its header and the objects its bitmap marks live. */
 export function readSlab(m: Memory, block: Addr): SlabInfo {
   const header = m.readU32(payloadOf(block));
@@ -312,7 +310,10 @@ export function readSlab(m: Memory, block: Addr): SlabInfo {
   const objectsAddr = payloadOf(block) + metadataBytes(capacity);
   const liveObjects: Addr[] = [];
   for (let index = 0; index < capacity; index += 1) {
-    if ((m.readU32(bitmap + (index >>> 5) * 4) & (1 << (index & 31))) !== 0) liveObjects.push(objectsAddr + index * objectBytes);
+    if (bitIsSet(m, bitmap, index)) liveObjects.push(objectsAddr + index * objectBytes);
   }
   return { objectBytes, capacity, objectsAddr, liveObjects };
 }
+
+/** True when bit `index` of the bitmap at `bitmap` is set, read through `m`. */
+const bitIsSet = (m: Memory, bitmap: Addr, index: number): boolean => (m.readU32(bitmap + (index >>> 5) * 4) & (1 << (index & 31))) !== 0;
