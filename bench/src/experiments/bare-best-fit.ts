@@ -476,9 +476,12 @@ export class BareBestFit implements BenchAllocator {
       this.bitmap[word]! |= 1 << (bin & 31);
       this.summary[word >>> 5]! |= 1 << (word & 31);
     }
-    // sift up from the new last slot
+    this.siftUp(heap, count, b);
+  }
+
+  /** Puts block `b` into the hole at `slot` of `heap` or above it, moving larger parents down. */
+  private siftUp(heap: Int32Array, slot: number, b: number): void {
     const w = this.w;
-    let slot = count;
     while (slot > 0) {
       const parent = (slot - 1) >> 2;
       const parentBlock = heap[parent]!;
@@ -507,33 +510,27 @@ export class BareBestFit implements BenchAllocator {
     if (slot === last) return;
     const moved = heap[last]!;
     if (slot > 0 && heap[(slot - 1) >> 2]! > moved) {
-      while (slot > 0) {
-        const parent = (slot - 1) >> 2;
-        const parentBlock = heap[parent]!;
-        if (parentBlock < moved) break;
-        heap[slot] = parentBlock;
-        w[parentBlock + HEAP_SLOT] = slot;
-        slot = parent;
-      }
-    } else {
-      for (;;) {
-        const first = 4 * slot + 1;
-        if (first >= last) break;
-        const end = first + 4 < last ? first + 4 : last;
-        let child = first;
-        let childBlock = heap[first]!;
-        for (let other = first + 1; other < end; other++) {
-          const otherBlock = heap[other]!;
-          if (otherBlock < childBlock) {
-            child = other;
-            childBlock = otherBlock;
-          }
+      this.siftUp(heap, slot, moved);
+      return;
+    }
+    // sift down
+    for (;;) {
+      const first = 4 * slot + 1;
+      if (first >= last) break;
+      const end = first + 4 < last ? first + 4 : last;
+      let child = first;
+      let childBlock = heap[first]!;
+      for (let other = first + 1; other < end; other++) {
+        const otherBlock = heap[other]!;
+        if (otherBlock < childBlock) {
+          child = other;
+          childBlock = otherBlock;
         }
-        if (moved < childBlock) break;
-        heap[slot] = childBlock;
-        w[childBlock + HEAP_SLOT] = slot;
-        slot = child;
       }
+      if (moved < childBlock) break;
+      heap[slot] = childBlock;
+      w[childBlock + HEAP_SLOT] = slot;
+      slot = child;
     }
     heap[slot] = moved;
     w[moved + HEAP_SLOT] = slot;
