@@ -134,6 +134,57 @@ export class BlockHeaders {
     into.next = u32[w + OFF_NEXT / 4]! + u32[w + OFF_NEXT / 4 + 1]! * TWO_POW_32;
   }
 
+  // --- by word index, for hot paths that place a block in the window once and then touch many fields ---
+
+  /**
+   * The index of `block`'s first header word in the window, or -1 when the header is not wholly inside
+   * it or `block` is not an 8-aligned integer address. Pass a non-negative result to the `*At` accessors.
+   */
+  windowWordOf(block: Addr): number {
+    const offset = block - this.base;
+    return offset >= 0 && offset <= this.lengthBytes - HEADER_BYTES && Number.isInteger(offset / ALIGN) ? offset / 4 : -1;
+  }
+  /** The payload size in the header at word `w` (from {@link windowWordOf}). */
+  sizeAt(w: number): number {
+    return this.u32[w]! + this.u32[w + 1]! * TWO_POW_32;
+  }
+  /** The raw status in the header at word `w`. */
+  statusAt(w: number): number {
+    return this.i32[w + OFF_STATUS / 4]!;
+  }
+  /** The previous block's address in the header at word `w`. */
+  prevAt(w: number): Addr {
+    return this.u32[w + OFF_PREV / 4]! + this.u32[w + OFF_PREV / 4 + 1]! * TWO_POW_32;
+  }
+  /** The next block's address in the header at word `w`. */
+  nextAt(w: number): Addr {
+    return this.u32[w + OFF_NEXT / 4]! + this.u32[w + OFF_NEXT / 4 + 1]! * TWO_POW_32;
+  }
+  /** Writes the status in the header at word `w`. */
+  setStatusAt(w: number, status: BlockStatus): void {
+    this.i32[w + OFF_STATUS / 4] = status;
+  }
+  /** Writes the payload size in the header at word `w`. */
+  setSizeAt(w: number, sizeBytes: number): void {
+    this.writeU64At(w + OFF_SIZE / 4, sizeBytes);
+  }
+  /** Writes the previous block's address in the header at word `w`. */
+  setPrevAt(w: number, prev: Addr): void {
+    this.writeU64At(w + OFF_PREV / 4, prev);
+  }
+  /** Writes the next block's address in the header at word `w`. */
+  setNextAt(w: number, next: Addr): void {
+    this.writeU64At(w + OFF_NEXT / 4, next);
+  }
+  /** Writes a whole header, padding included, at word `w`. */
+  writeAt(w: number, sizeBytes: number, status: BlockStatus, prev: Addr, next: Addr): void {
+    this.writeU64At(w + OFF_SIZE / 4, sizeBytes);
+    this.i32[w + OFF_STATUS / 4] = status;
+    this.i32[w + OFF_STATUS / 4 + 1] = 0;
+    this.writeU64At(w + OFF_PREV / 4, prev);
+    this.writeU64At(w + OFF_NEXT / 4, next);
+  }
+
   /** Reads the free-block tag of `block` (its first payload word, signed). */
   freeTag(block: Addr): number {
     return this.word(block + OFF_FREE_TAG) | 0;

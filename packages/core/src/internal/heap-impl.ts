@@ -20,6 +20,7 @@ import { assertHeapValid } from "../check-heap.js";
 import { HeapState, MIN_SPLIT_REMAINDER } from "./heap-state.js";
 import { findBlockOfPointer } from "./pointers.js";
 import { SlabPool, type Slab } from "./slab-pool.js";
+import { freeInWindow, takeFitInWindow } from "./window-paths.js";
 
 /** No request above this many bytes can be satisfied (the x86-64 user address space is 2^47 bytes). */
 export const MAX_REQUEST_BYTES = 2 ** 47;
@@ -138,6 +139,12 @@ export class HeapImpl implements Heap {
       this.checkAll();
       return;
     }
+    // The common case in one pass; at check level 2 only once the pointer is known good and the heap
+    // checked, so that errors come in the general path's order.
+    if (s.checkLevel < 2 ? freeInWindow(s, ptr) : this.isLiveAllocated(ptr) && (this.checkAll(), freeInWindow(s, ptr))) {
+      this.checkAll();
+      return;
+    }
     const block = this.blockOfPointer("free", ptr);
     const { status, sizeBytes } = s.scratchHeader;
     if (status === BlockStatus.Free) {
@@ -217,6 +224,7 @@ export class HeapImpl implements Heap {
       if (s.checkLevel >= 1) {
         s.assertInternal(s.headers.status(fit) === BlockStatus.Free && fitBytes >= alignedBytes, () => `policy ${this.policyName} chose 0x${fit.toString(16)}, which is not a fitting free block`);
       }
+      if (alignedBytes > this.backPlacementMaxBytes && takeFitInWindow(s, fit, fitBytes, alignedBytes)) return fit;
       return this.place(fit, fitBytes, alignedBytes);
     }
     if (alignedBytes + HEADER_BYTES < this.growthChunkBytes) {
@@ -332,6 +340,11 @@ export class HeapImpl implements Heap {
       throw new AllocatorMisuseError("invalid-pointer", `${what}(${shown}): not a pointer returned by this heap (or already released)`, ptr);
     }
     return block;
+  }
+
+  /** True when `ptr` is the payload of a live allocated heap or mapped block (never throws). */
+  private isLiveAllocated(ptr: Addr): boolean {
+    return findBlockOfPointer(this.state, ptr) !== 0 && this.state.scratchHeader.status !== BlockStatus.Free;
   }
 
   private checkAll(): void {

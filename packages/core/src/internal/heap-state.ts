@@ -373,6 +373,11 @@ export class HeapState implements BlockView {
     this.pendingCount = 0;
   }
 
+  /** Queues the free heap block `block`, which touches a free neighbour, for the next coalescing pass. */
+  queueForCoalescing(block: Addr): void {
+    this.addPending(block - this.heapStart);
+  }
+
   /**
    * Queues a block for the next coalescing pass. When the queue is full, its stale entries are dropped
    * first (realloc can absorb and split free blocks again and again without a pass in between), and it
