@@ -19,6 +19,9 @@ export const OFF_PREV = 16;
 /** Byte offset of the `next` field. */
 export const OFF_NEXT = 24;
 
+/** The smallest remainder worth splitting off a block: a header plus one aligned unit. */
+export const MIN_SPLIT_REMAINDER = HEADER_BYTES + ALIGN;
+
 /** Rounds `sizeBytes` up to a multiple of {@link ALIGN}. pre: a non-negative safe integer. */
 export const alignUp = (sizeBytes: number): number => Math.ceil(sizeBytes / ALIGN) * ALIGN;
 
@@ -136,15 +139,18 @@ export class BlockHeaders {
 
   // --- by word index, for hot paths that place a block in the window once and then touch many fields ---
 
-  /**
-   * The index of `block`'s first header word in the window, or -1 when the header is not wholly inside
-   * it or `block` is not an 8-aligned integer address. Pass a non-negative result to the `*At` accessors.
-   */
-  windowWordOf(block: Addr): number {
-    const offset = block - this.base;
-    return offset >= 0 && offset <= this.lengthBytes - HEADER_BYTES && Number.isInteger(offset / ALIGN) ? offset / 4 : -1;
+  /** True when the window covers all of `[start, end)`. */
+  covers(start: Addr, end: Addr): boolean {
+    return this.lengthBytes > 0 && start >= this.base && end <= this.base + this.lengthBytes;
   }
-  /** The payload size in the header at word `w` (from {@link windowWordOf}). */
+  /**
+   * The index in the window of the first header word of `block`, for the `*At` accessors.
+   * pre: `block` is 8-aligned and its header lies inside the window (see {@link covers}).
+   */
+  wordAt(block: Addr): number {
+    return (block - this.base) / 4;
+  }
+  /** The payload size in the header at word `w` (from {@link wordAt}). */
   sizeAt(w: number): number {
     return this.u32[w]! + this.u32[w + 1]! * TWO_POW_32;
   }

@@ -18,7 +18,7 @@ export interface HeapSegment {
 /** What growing the heap needs from its owner: counting syscalls, hearing of them, recording refusals. */
 export interface BreakHost {
   countBrk(): void;
-  /** A brk call returned (whatever its outcome): any memory window is stale. */
+  /** A brk call returned (whatever its outcome) and `breakAddr` says where the break is: any memory window is stale. */
   brkReturned(): void;
   fail(errno: Errno): -1;
 }
@@ -95,15 +95,15 @@ export class HeapBreak {
   private moveTo(wanted: Addr): boolean {
     this.host.countBrk();
     const moved = this.backend.brk(wanted);
-    this.host.brkReturned();
-    if (!moved.ok || moved.value !== wanted) {
-      this.host.fail(moved.ok ? "ENOMEM" : moved.errno);
-      return false;
+    const landed = moved.ok && moved.value === wanted;
+    if (landed) {
+      this.grownBytes += wanted - this.breakAddr;
+      this.breakAddr = wanted;
+      this.segments[this.segments.length - 1]!.end = wanted;
     }
-    this.grownBytes += wanted - this.breakAddr;
-    this.breakAddr = wanted;
-    this.segments[this.segments.length - 1]!.end = wanted;
-    return true;
+    this.host.brkReturned();
+    if (!landed) this.host.fail(moved.ok ? "ENOMEM" : moved.errno);
+    return landed;
   }
 
   /** True when `end` is the end of a segment (the break, or where an earlier segment stopped). */

@@ -15,9 +15,9 @@ import {
   type HeapOptions,
   type HeapStats,
 } from "../api.js";
-import { alignUp, payloadOf } from "../block-header.js";
+import { MIN_SPLIT_REMAINDER, alignUp, payloadOf } from "../block-header.js";
 import { assertHeapValid } from "../check-heap.js";
-import { HeapState, MIN_SPLIT_REMAINDER } from "./heap-state.js";
+import { HeapState } from "./heap-state.js";
 import { findBlockOfPointer } from "./pointers.js";
 import { SlabPool, type Slab } from "./slab-pool.js";
 import { freeInWindow, takeFitInWindow } from "./window-paths.js";

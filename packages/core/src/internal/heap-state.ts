@@ -15,12 +15,11 @@ import {
   type HeapStats,
 } from "../api.js";
 import { HeapBreak } from "./heap-break.js";
-import { BlockHeaders, HeaderRecord, blockEnd, payloadOf } from "../block-header.js";
+import { BlockHeaders, HeaderRecord, MIN_SPLIT_REMAINDER, blockEnd, payloadOf } from "../block-header.js";
+import { mergeRunInWindow } from "./window-paths.js";
 import { findBlockOfPointer } from "./pointers.js";
 import type { SlabPool } from "./slab-pool.js";
 
-/** The smallest remainder worth splitting off: a header plus one aligned unit. */
-export const MIN_SPLIT_REMAINDER = HEADER_BYTES + 8;
 
 /** Mutable counters: the stats' gauges (recounted by the checker) with the syscall counts flattened. */
 export type Counters = Omit<HeapStats, "syscalls" | "segments" | "heapBytes" | "slabBlocks" | "slabObjects"> & HeapStats["syscalls"];
@@ -103,8 +102,17 @@ export class HeapState implements BlockView {
    * at the start of every public call (someone else may have moved the break in between).
    */
   refreshHeaders(): void {
-    this.headers.refresh(this.heapBreak.heapStart);
+    const { heapStart, breakAddr } = this.heapBreak;
+    this.headers.refresh(heapStart);
+    this.heapInWindow = heapStart !== 0 && this.headers.covers(heapStart, breakAddr);
   }
+
+  /**
+   * True when the window covers the whole heap, from its start to this heap's break: then every heap
+   * block's header can be read and written as window words (see window-paths.ts). Kept by
+   * {@link refreshHeaders}.
+   */
+  heapInWindow = false;
 
   /** The address the first `brk(0)` returned; 0 before the heap was used. */
   get heapStart(): Addr {
@@ -361,7 +369,7 @@ export class HeapState implements BlockView {
     const h = this.headers;
     for (let i = 0; i < this.pendingCount; i++) {
       let first = heapStart + this.pending[i]!;
-      if (!this.isLiveFreeBlock(first)) continue;
+      if (mergeRunInWindow(this, first) || !this.isLiveFreeBlock(first)) continue;
       for (let prev = this.freeNeighbourBefore(first); prev !== 0; prev = this.freeNeighbourBefore(first)) first = prev;
       if (!this.hasFreeNeighbourAfter(first)) continue;
       // The strategy hears of the run once: the first block leaves the free set, the others are
