@@ -1,0 +1,90 @@
+// The window paths (internal/window-paths.ts) against the general paths they stand in for: the same
+// programs on a backend with a memory window and on one without, at every check level (at level 2 the
+// free path runs only after a pointer check), must leave the same heap bytes, blocks and stats; bad
+// pointers must get the same answers and change nothing.
+import { createSimBackend } from "@osmem/backend-sim";
+import type { Addr } from "@osmem/syscalls";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { AllocatorMisuseError, HEADER_BYTES, type CheckLevel, type Heap } from "./api.js";
+import { checkHeap } from "./check-heap.js";
+import { createHeap } from "./heap.js";
+import { immediateTestPolicy, testPolicy } from "./internal/test-policy.js";
+import { heapOpsArbitrary, runCheckedProgram, withoutMemoryWindow } from "./testing/index.js";
+import { walkBlocks } from "./walk-blocks.js";
+
+const SEED = 20_261_126;
+const LEVELS: CheckLevel[] = [0, 1, 2];
+
+/** The bytes from the heap's start to its break, as one string (cheap to compare, and short in a failure message when equal). */
+const heapBytes = (heap: Heap): string => Buffer.from(heap.backend.memory.readBytes(heap.heapStart, heap.stats().heapBytes)).toString("hex");
+
+describe.each(LEVELS)("at check level %i", (checkLevel) => {
+  it.each([testPolicy, immediateTestPolicy])("random programs with $name leave the same heap with and without a window", (policy) => {
+    fc.assert(
+      fc.property(heapOpsArbitrary({ minOps: 30 }), (ops) => {
+        const windowed = createHeap({ backend: createSimBackend(), policy, checkLevel });
+        const plain = createHeap({ backend: withoutMemoryWindow(createSimBackend()), policy, checkLevel });
+        const a = runCheckedProgram(windowed, ops, { freeAll: false });
+        const b = runCheckedProgram(plain, ops, { freeAll: false });
+        expect(a.problem).toBeUndefined();
+        expect(b).toEqual(a);
+        expect(walkBlocks(plain)).toEqual(walkBlocks(windowed));
+        expect(plain.stats()).toEqual(windowed.stats());
+        // Every byte, free payloads included: the window paths write what the general paths write.
+        expect(heapBytes(plain) === heapBytes(windowed)).toBe(true);
+      }),
+      { seed: SEED, numRuns: 60 },
+    );
+  });
+
+  /** A heap with live, free and merged blocks, and the pointers a buggy program could pass to free. */
+  function scene(heap: Heap): { name: string; ptr: number }[] {
+    const a = heap.malloc(256);
+    const b = heap.malloc(48);
+    const c = heap.malloc(48);
+    heap.malloc(16);
+    heap.free(b);
+    heap.free(c); // b and c are queued to merge; c disappears into b at the next pass
+    heap.malloc(200); // runs the pass; too large for the merged block, so b stays free
+    // A forged header inside a's payload that claims to be allocated and links to real blocks.
+    const m = heap.backend.memory;
+    const forged = a + 64;
+    m.writeU64(forged, 32);
+    m.writeI32(forged + 8, 1);
+    m.writeU64(forged + 16, a - HEADER_BYTES);
+    m.writeU64(forged + 24, b - HEADER_BYTES);
+    return [
+      { name: "interior pointer", ptr: a + 16 },
+      { name: "forged header", ptr: forged + HEADER_BYTES },
+      { name: "freed block", ptr: b },
+      { name: "merged-away block", ptr: c },
+      { name: "misaligned", ptr: a + 4 },
+      { name: "past the break", ptr: heap.heapStart + heap.stats().heapBytes + HEADER_BYTES },
+      { name: "before the heap", ptr: heap.heapStart - 64 },
+      { name: "not an integer", ptr: a + 0.5 },
+    ];
+  }
+
+  it("answers bad pointers as the general path does, changing nothing", () => {
+    const windowed = createHeap({ backend: createSimBackend(), policy: testPolicy, checkLevel });
+    const plain = createHeap({ backend: withoutMemoryWindow(createSimBackend()), policy: testPolicy, checkLevel });
+    const cases = scene(windowed);
+    expect(scene(plain)).toEqual(cases);
+    for (const { name, ptr } of cases) {
+      const before = heapBytes(windowed);
+      const kinds = [windowed, plain].map((heap) => {
+        try {
+          heap.free(ptr as Addr);
+          return "no error";
+        } catch (error) {
+          return error instanceof AllocatorMisuseError ? error.kind : String(error);
+        }
+      });
+      expect(kinds[0], name).toMatch(/^(invalid-pointer|double-free)$/);
+      expect(kinds[1], name).toBe(kinds[0]);
+      expect(heapBytes(windowed) === before, name).toBe(true);
+      expect(checkHeap(windowed), name).toEqual([]);
+    }
+  });
+});
