@@ -3,9 +3,9 @@
 // of the free set (with its split), and merging one run of touching free blocks. Each header is found
 // once (one subtraction) instead of once per field through a bounds-checked accessor. They make exactly
 // the decisions and writes of the general paths in heap-state.ts and pointers.ts, and decline (return
-// false, having changed nothing) whenever anything is unusual: no covering window, immediate
-// coalescing, a pointer that fails any check. The general path then runs and raises every error, so
-// these functions never throw. property.test.ts replays the same programs with and without a window.
+// false, having changed nothing) when the window does not cover the heap or a pointer fails any
+// check: the general path then runs and raises every error. window-paths.test.ts replays the same
+// programs with and without a window and compares every heap byte.
 import type { Addr } from "@osmem/syscalls";
 import { ALIGN, BlockStatus, HEADER_BYTES } from "../api.js";
 import { MIN_SPLIT_REMAINDER } from "../block-header.js";
@@ -16,54 +16,60 @@ import type { HeapState } from "./heap-state.js";
  * nothing, for anything else (the general path then frees a mapped block or reports the misuse).
  */
 export function freeInWindow(s: HeapState, ptr: Addr): boolean {
-  if (!s.heapInWindow || s.coalescingImmediate) return false;
-  const block = ptr - HEADER_BYTES;
-  const w = liveHeapBlockWord(s, block, BlockStatus.Alloc);
+  if (!s.heapInWindow) return false;
+  let block = ptr - HEADER_BYTES;
+  let w = liveHeapBlockWord(s, block, BlockStatus.Alloc);
   if (w < 0) return false;
   const h = s.headers;
-  const sizeBytes = h.sizeAt(w);
   const c = s.counters;
+  let sizeBytes = h.sizeAt(w);
   c.bytesInUse -= sizeBytes;
   c.allocBlocks -= 1;
-  h.setStatusAt(w, BlockStatus.Free);
-  c.bytesFree += sizeBytes;
-  c.freeBlocks += 1;
-  s.strategy.insertFree(block, sizeBytes, "freed");
-  if (isFreeBefore(s, h.prevAt(w), block) || isFreeAfter(s, block, sizeBytes, h.nextAt(w))) s.queueForCoalescing(block);
+  if (s.coalescingImmediate) {
+    // Merged with its free neighbours at once, before the strategy hears of it.
+    sizeBytes = absorbFreeAfter(s, block, w, sizeBytes);
+    for (let prev = h.prevAt(w); isFreeBefore(s, prev, block); prev = h.prevAt(w)) {
+      const p = h.wordAt(prev);
+      const prevBytes = h.sizeAt(p);
+      s.removeFree(prev, prevBytes, "resized");
+      unlinkNext(s, prev, p, w);
+      sizeBytes += prevBytes + HEADER_BYTES;
+      block = prev;
+      w = p;
+    }
+    h.setSizeAt(w, sizeBytes);
+  }
+  addFreeBlock(s, block, w, sizeBytes, "freed");
   return true;
 }
 
 /**
  * Allocates `alignedBytes` at the low end of the free heap block `fit` the policy chose (payload
  * `fitBytes`, at least `alignedBytes`), splitting off the rest as a free block when it holds a header
- * plus 8 bytes. Returns false, having changed nothing, when the window does not cover the heap or
- * coalescing is immediate.
+ * plus 8 bytes. Returns false, having changed nothing, when the window does not cover the heap.
  */
 export function takeFitInWindow(s: HeapState, fit: Addr, fitBytes: number, alignedBytes: number): boolean {
-  if (!s.heapInWindow || s.coalescingImmediate) return false;
+  if (!s.heapInWindow) return false;
   const h = s.headers;
   const c = s.counters;
   const w = h.wordAt(fit);
-  c.bytesFree -= fitBytes;
-  c.freeBlocks -= 1;
-  s.strategy.removeFree(fit, fitBytes, "allocated");
+  s.removeFree(fit, fitBytes, "allocated");
   h.setStatusAt(w, BlockStatus.Alloc);
   c.bytesInUse += fitBytes;
   c.allocBlocks += 1;
   if (fitBytes - alignedBytes < MIN_SPLIT_REMAINDER) return true;
   const rest = fit + HEADER_BYTES + alignedBytes;
-  const restBytes = fitBytes - alignedBytes - HEADER_BYTES;
+  const r = h.wordAt(rest);
+  let restBytes = fitBytes - alignedBytes - HEADER_BYTES;
   const next = h.nextAt(w);
-  h.writeAt(h.wordAt(rest), restBytes, BlockStatus.Free, fit, next);
+  h.writeAt(r, restBytes, BlockStatus.Free, fit, next);
   h.setNextAt(w, rest);
   if (next === 0) s.heapTail = rest;
   else h.setPrevAt(h.wordAt(next), rest);
   h.setSizeAt(w, alignedBytes);
   c.bytesInUse -= restBytes + HEADER_BYTES;
-  c.bytesFree += restBytes;
-  c.freeBlocks += 1;
-  s.strategy.insertFree(rest, restBytes, "split");
-  if (isFreeAfter(s, rest, restBytes, next)) s.queueForCoalescing(rest);
+  if (s.coalescingImmediate) restBytes = absorbFreeAfter(s, rest, r, restBytes);
+  addFreeBlock(s, rest, r, restBytes, "split");
   return true;
 }
 
@@ -80,29 +86,57 @@ export function mergeRunInWindow(s: HeapState, queued: Addr): boolean {
   for (let prev = h.prevAt(h.wordAt(first)); isFreeBefore(s, prev, first); prev = h.prevAt(h.wordAt(first))) first = prev;
   const w = h.wordAt(first);
   const firstBytes = h.sizeAt(w);
-  let next = h.nextAt(w);
-  if (!isFreeAfter(s, first, firstBytes, next)) return true;
-  // The strategy hears of the run once: the first block leaves the free set, each absorbed block
-  // leaves it, and the merged block comes back. Each absorbed block is unlinked on its own, as the
-  // general pass does, so that the bytes left behind are the same.
-  const c = s.counters;
-  s.strategy.removeFree(first, firstBytes, "resized");
-  let merged = firstBytes;
-  do {
+  if (!isFreeAfter(s, first, firstBytes, h.nextAt(w))) return true;
+  // The strategy hears of the run once: the first block leaves the free set, the others are absorbed
+  // (each leaving it), and the merged block comes back.
+  s.removeFree(first, firstBytes, "resized");
+  addFreeBlock(s, first, w, absorbFreeAfter(s, first, w, firstBytes), "merged");
+  return true;
+}
+
+// --- list surgery on window words, as heap-state.ts does it through accessors ---
+
+/**
+ * Folds every touching free block after `block` (header word `w`, payload `sizeBytes`, not in the
+ * free set) into it, taking them out of the free set and unlinking each on its own; returns the new
+ * payload size, written only when it changed.
+ */
+function absorbFreeAfter(s: HeapState, block: Addr, w: number, sizeBytes: number): number {
+  const h = s.headers;
+  let merged = sizeBytes;
+  for (let next = h.nextAt(w); isFreeAfter(s, block, merged, next); next = h.nextAt(w)) {
     const n = h.wordAt(next);
     const nextBytes = h.sizeAt(n);
-    s.strategy.removeFree(next, nextBytes, "merged");
-    c.freeBlocks -= 1;
-    c.bytesFree += HEADER_BYTES;
+    s.removeFree(next, nextBytes, "merged");
+    unlinkNext(s, block, w, n);
     merged += HEADER_BYTES + nextBytes;
-    next = h.nextAt(n);
-    h.setNextAt(w, next);
-    if (next === 0) s.heapTail = first;
-    else h.setPrevAt(h.wordAt(next), first);
-  } while (isFreeAfter(s, first, merged, next));
-  h.setSizeAt(w, merged);
-  s.strategy.insertFree(first, merged, "merged");
-  return true;
+  }
+  if (merged !== sizeBytes) h.setSizeAt(w, merged);
+  return merged;
+}
+
+/** Unlinks the block at header word `n`, the one after `block` (word `w`), from the list. */
+function unlinkNext(s: HeapState, block: Addr, w: number, n: number): void {
+  const h = s.headers;
+  const after = h.nextAt(n);
+  h.setNextAt(w, after);
+  if (after === 0) s.heapTail = block;
+  else h.setPrevAt(h.wordAt(after), block);
+}
+
+/**
+ * Marks `block` (header word `w`) free with a payload of `sizeBytes` and tells the strategy; a block
+ * freed or split off under deferred coalescing that touches a free neighbour is queued for the pass.
+ */
+function addFreeBlock(s: HeapState, block: Addr, w: number, sizeBytes: number, reason: "freed" | "split" | "merged"): void {
+  const h = s.headers;
+  h.setStatusAt(w, BlockStatus.Free);
+  s.counters.bytesFree += sizeBytes;
+  s.counters.freeBlocks += 1;
+  s.strategy.insertFree(block, sizeBytes, reason);
+  if (reason !== "merged" && !s.coalescingImmediate && (isFreeBefore(s, h.prevAt(w), block) || isFreeAfter(s, block, sizeBytes, h.nextAt(w)))) {
+    s.queueForCoalescing(block);
+  }
 }
 
 /**
