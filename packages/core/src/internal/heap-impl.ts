@@ -20,7 +20,7 @@ import { assertHeapValid } from "../check-heap.js";
 import { HeapState } from "./heap-state.js";
 import { findBlockOfPointer } from "./pointers.js";
 import { SlabPool, type Slab } from "./slab-pool.js";
-import { freeInWindow, takeFitInWindow } from "./window-paths.js";
+import { carveFromBackInWindow, freeInWindow, takeFitInWindow } from "./window-paths.js";
 
 /** No request above this many bytes can be satisfied (the x86-64 user address space is 2^47 bytes). */
 export const MAX_REQUEST_BYTES = 2 ** 47;
@@ -224,7 +224,6 @@ export class HeapImpl implements Heap {
       if (s.checkLevel >= 1) {
         s.assertInternal(s.headers.status(fit) === BlockStatus.Free && fitBytes >= alignedBytes, () => `policy ${this.policyName} chose 0x${fit.toString(16)}, which is not a fitting free block`);
       }
-      if (alignedBytes > this.backPlacementMaxBytes && takeFitInWindow(s, fit, fitBytes, alignedBytes)) return fit;
       return this.place(fit, fitBytes, alignedBytes);
     }
     if (alignedBytes + HEADER_BYTES < this.growthChunkBytes) {
@@ -251,8 +250,10 @@ export class HeapImpl implements Heap {
   private place(block: Addr, blockBytes: number, alignedBytes: number): Addr {
     const s = this.state;
     if (alignedBytes <= this.backPlacementMaxBytes && blockBytes - alignedBytes >= MIN_SPLIT_REMAINDER) {
-      return s.carveFromBack(block, blockBytes, alignedBytes);
+      const carved = carveFromBackInWindow(s, block, blockBytes, alignedBytes);
+      return carved !== 0 ? carved : s.carveFromBack(block, blockBytes, alignedBytes);
     }
+    if (takeFitInWindow(s, block, blockBytes, alignedBytes)) return block;
     s.allocateFree(block, blockBytes);
     s.splitAllocated(block, blockBytes, alignedBytes);
     return block;

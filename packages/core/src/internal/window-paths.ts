@@ -1,6 +1,6 @@
 // The steps that dominate every workload, done on window words when the window covers the whole heap
 // (HeapState.heapInWindow): free() of an allocated heap block, taking the block the policy chose out
-// of the free set (with its split), and merging one run of touching free blocks. Each header is found
+// of the free set (with its split, or from its back end), and merging one run of touching free blocks. Each header is found
 // once (one subtraction) instead of once per field through a bounds-checked accessor. They make exactly
 // the decisions and writes of the general paths in heap-state.ts and pointers.ts, and decline (return
 // false, having changed nothing) when the window does not cover the heap or a pointer fails any
@@ -71,6 +71,34 @@ export function takeFitInWindow(s: HeapState, fit: Addr, fitBytes: number, align
   if (s.coalescingImmediate) restBytes = absorbFreeAfter(s, rest, r, restBytes);
   addFreeBlock(s, rest, r, restBytes, "split");
   return true;
+}
+
+/**
+ * Allocates the last `takeBytes` of the free heap block `block` (payload `sizeBytes`) as a new block
+ * and returns it; `block` stays free in front with what is left. pre: the rest holds a header plus 8
+ * bytes. Returns 0, having changed nothing, when the window does not cover the heap.
+ */
+export function carveFromBackInWindow(s: HeapState, block: Addr, sizeBytes: number, takeBytes: number): Addr {
+  if (!s.heapInWindow) return 0;
+  const h = s.headers;
+  const w = h.wordAt(block);
+  const frontBytes = sizeBytes - takeBytes - HEADER_BYTES;
+  if (s.checkLevel >= 1) {
+    s.assertInternal(frontBytes >= 8 && h.statusAt(w) === BlockStatus.Free, () => `carveFromBack: 0x${block.toString(16)} cannot give ${takeBytes} bytes`);
+  }
+  const carved = block + HEADER_BYTES + frontBytes;
+  const next = h.nextAt(w);
+  h.writeAt(h.wordAt(carved), takeBytes, BlockStatus.Alloc, block, next);
+  h.setNextAt(w, carved);
+  if (next === 0) s.heapTail = carved;
+  else h.setPrevAt(h.wordAt(next), carved);
+  h.setSizeAt(w, frontBytes);
+  s.strategy.removeFree(block, sizeBytes, "resized");
+  s.strategy.insertFree(block, frontBytes, "split");
+  s.counters.bytesFree -= takeBytes + HEADER_BYTES;
+  s.counters.bytesInUse += takeBytes;
+  s.counters.allocBlocks += 1;
+  return carved;
 }
 
 /**
