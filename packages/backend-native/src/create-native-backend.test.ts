@@ -1,6 +1,6 @@
 // Native-specific behaviour beyond the shared contract: the safety rules (foreign ranges are never
 // unmapped, stale views are detached rather than dangling), the real process break and peekBreak,
-// the reserved mode's private break, event reporting details and option validation.
+// the reserved mode's private break, memory windows, event reporting details and option validation.
 import { ERRNO_VALUES, SegmentationFault, type Errno, type SyscallEvent } from "@osmem/syscalls";
 import { afterEach, expect, it } from "vitest";
 import type { NativeBackend, NativeBackendOptions } from "./api.js";
@@ -173,6 +173,55 @@ describeNative("native backend, reserved break", () => {
     backend.dispose();
     expect(view.length).toBe(0);
     expect(() => backend.brk(0)).toThrow(/after dispose/);
+  });
+});
+
+describeNative("native backend memory windows", () => {
+  it("offers the heap's own words, which follow Memory both ways", () => {
+    const backend = make();
+    const start = unwrap(backend.brk(0));
+    const end = unwrap(backend.brk(start + 4 * backend.pageSize));
+    const window = backend.memory.windowAt?.(start);
+    if (start % 8 !== 0) {
+      expect(window).toBeUndefined(); // windows start 8-aligned; an odd break gets the methods only
+      return;
+    }
+    expect(window).toMatchObject({ base: start, lengthBytes: Math.floor((end - start) / 8) * 8 });
+    backend.memory.writeU32(start + 40, 0xdead_beef);
+    expect(window!.u32[10]).toBe(0xdead_beef);
+    window!.i32[11] = -2;
+    expect(backend.memory.readI32(start + 44)).toBe(-2);
+    expect(backend.memory.windowAt?.(end - 1)).toBe(window);
+    expect(backend.memory.windowAt?.(end)).toBeUndefined();
+  });
+
+  it("keeps an old window readable while the break grows, and empties it when the break drops", () => {
+    const backend = make({ breakMode: "reserved", reserveBytes: 16 * 4096 });
+    const start = unwrap(backend.brk(0));
+    unwrap(backend.brk(start + 2 * backend.pageSize));
+    const small = backend.memory.windowAt!(start)!;
+    small.u32[1] = 77;
+    unwrap(backend.brk(start + 8 * backend.pageSize));
+    const large = backend.memory.windowAt!(start)!;
+    expect(large.lengthBytes).toBe(8 * backend.pageSize);
+    expect(small.u32[1]).toBe(77); // grown, not moved: the old window still views live bytes
+    expect(large.u32[1]).toBe(77);
+    unwrap(backend.brk(start + backend.pageSize));
+    expect(small.u32.length).toBe(0); // detached before the bytes were released, never dangling
+    expect(large.u32.length).toBe(0);
+    expect(backend.memory.windowAt!(start)!.lengthBytes).toBe(backend.pageSize);
+  });
+
+  it("offers a window over a mapping and detaches it on munmap", () => {
+    const backend = make();
+    const addr = unwrap(backend.mmap(2 * backend.pageSize));
+    const window = backend.memory.windowAt!(addr + 100)!;
+    expect(window).toMatchObject({ base: addr, lengthBytes: 2 * backend.pageSize });
+    window.u32[3] = 5;
+    expect(backend.memory.readU32(addr + 12)).toBe(5);
+    unwrap(backend.munmap(addr, 2 * backend.pageSize));
+    expect(window.u32.length).toBe(0);
+    expect(backend.memory.windowAt!(addr)).toBeUndefined();
   });
 });
 

@@ -2,10 +2,12 @@
 // region's external buffer, with every access bounds-checked against the region set first, so a byte
 // outside every live region throws SegmentationFault and real memory is never touched out of bounds.
 // Owns the sorted region list; the heap and mapping bookkeeping add and remove regions through it.
-import { SegmentationFault, type Addr, type Memory } from "@osmem/syscalls";
+import { SegmentationFault, type Addr, type Memory, type MemoryWindow } from "@osmem/syscalls";
 import type { Region } from "./region.js";
 
 const TWO_POW_32 = 2 ** 32;
+/** Windows are little-endian words; a big-endian host gets none and uses the methods. */
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const MAX_U64_EXACT = 2 ** 53 - 1;
 
 /** One region's share of an access: `count` bytes from `offset` within `region`. */
@@ -143,6 +145,17 @@ export class NativeMemory implements Memory {
     }
     this.pieces(dst, lengthBytes, "write");
     this.writeBytes(dst, this.readBytes(src, lengthBytes));
+  }
+
+  /**
+   * A window over the live region (heap range or mapping) holding `addr`, over the region's external
+   * buffer: the words are the process's own memory. `undefined` outside every region, for a region
+   * that does not start 8-aligned, and on a big-endian host.
+   */
+  windowAt(addr: Addr): MemoryWindow | undefined {
+    const cached = this.last;
+    const region = cached !== undefined && addr >= cached.start && addr < cached.end ? cached : this.regionAt(addr);
+    return HOST_IS_LITTLE_ENDIAN && region !== undefined ? region.window() : undefined;
   }
 
   /** The last region starting at or below `addr` (binary search), if `addr` lies inside it. */

@@ -2,7 +2,7 @@
 // it. Invariant: every buffer this region ever created covers only bytes that are still mapped; any
 // buffer that would cover released bytes is detached *before* the caller releases them.
 // Never calls the kernel: the callers (heap and mapping bookkeeping) do, in that order.
-import type { Addr } from "@osmem/syscalls";
+import type { Addr, MemoryWindow } from "@osmem/syscalls";
 import type { RawBinding } from "../load-binding.js";
 
 /** A live range `[start, end)` with a DataView and a byte view over its current buffer. */
@@ -12,6 +12,8 @@ export class Region {
   private readonly retired: ArrayBuffer[] = [];
   view: DataView = new DataView(new ArrayBuffer(0));
   bytes: Uint8Array = new Uint8Array(0);
+  /** The window over the current buffer, built on first request. */
+  private currentWindow: MemoryWindow | undefined;
 
   constructor(
     private readonly binding: RawBinding,
@@ -30,6 +32,20 @@ export class Region {
   }
 
   /**
+   * A {@link MemoryWindow} over the whole region (at most 2^32 bytes), as 32-bit words of its current
+   * buffer; `undefined` when the region is empty or does not start 8-aligned. It stays valid while the
+   * region only grows (its buffer is retired, not detached) and reads as empty once the region shrinks.
+   */
+  window(): MemoryWindow | undefined {
+    if (this.currentWindow !== undefined || this.current === undefined || this.start % 8 !== 0) return this.currentWindow;
+    const lengthBytes = Math.min(Math.floor(this.lengthBytes / 8) * 8, 2 ** 32);
+    if (lengthBytes === 0) return undefined;
+    const u32 = new Uint32Array(this.current, 0, lengthBytes / 4);
+    this.currentWindow = { base: this.start, lengthBytes, u32, i32: new Int32Array(this.current, 0, lengthBytes / 4) };
+    return this.currentWindow;
+  }
+
+  /**
    * Moves the end. Growing keeps older buffers attached (their bytes stay live); shrinking detaches
    * every buffer, because each may cover bytes about to be released. Call before releasing memory and
    * after acquiring it.
@@ -42,6 +58,7 @@ export class Region {
       this.retired.push(this.current);
     }
     this.current = undefined;
+    this.currentWindow = undefined;
     this.endAddr = newEnd;
     this.refresh();
   }
@@ -52,6 +69,7 @@ export class Region {
     for (const buffer of this.retired) this.binding.detachView(buffer);
     this.retired.length = 0;
     this.current = undefined;
+    this.currentWindow = undefined;
     this.view = new DataView(new ArrayBuffer(0));
     this.bytes = new Uint8Array(0);
   }
