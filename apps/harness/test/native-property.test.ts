@@ -60,6 +60,8 @@ describe.runIf(nativeUnavailable === undefined)(titled("random programs on sim a
     const loaded = native;
     if (loaded === undefined) return;
     let compared = 0;
+    let refused = 0;
+    let segmented = 0;
     fc.assert(
       fc.property(heapOpsArbitrary({ minOps: 20 }), (ops) => {
         const simulated = run(createSimBackend(), policy, ops);
@@ -69,12 +71,16 @@ describe.runIf(nativeUnavailable === undefined)(titled("random programs on sim a
           const real = run(backend, policy, ops);
           // The kernel may refuse to move a shared break (something of Node's is mapped right above
           // it): requests then fail with ENOMEM, correctly, and there is nothing to compare.
-          if (real.brkRefused) return;
+          if (real.brkRefused) {
+            refused += 1;
+            return;
+          }
           expect(real.problem).toBeUndefined();
           if (real.segments <= 1) {
             expect(real.trace).toEqual(simulated.trace);
             compared += 1;
           } else {
+            segmented += 1;
             const firstJump = real.trace.findIndex((line, i) => line !== simulated.trace[i]);
             expect(real.trace.slice(0, firstJump)).toEqual(simulated.trace.slice(0, firstJump));
             expect(real.trace[firstJump]).toMatch(/^brk\(/);
@@ -85,6 +91,7 @@ describe.runIf(nativeUnavailable === undefined)(titled("random programs on sim a
       }),
       { seed: 20_261_126, numRuns },
     );
-    expect(compared).toBeGreaterThan(numRuns * 0.66);
+    // Too few comparisons means this process's break was rarely ours alone; say which way.
+    expect(compared, `${refused} runs saw brk refused, ${segmented} met a break moved by someone else`).toBeGreaterThan(numRuns * 0.66);
   });
 });
