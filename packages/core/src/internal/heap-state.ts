@@ -312,12 +312,20 @@ export class HeapState implements BlockView {
     const carved = blockEnd(block, frontBytes);
     this.linkAfter(block, carved, takeBytes, BlockStatus.Alloc);
     h.setSize(block, frontBytes);
+    this.recordCarve(block, sizeBytes, takeBytes);
+    return carved;
+  }
+
+  /**
+   * The free set's and the stats' side of {@link carveFromBack}, once the headers are written: the
+   * free `block` shrank from `sizeBytes` by `takeBytes` plus a header, which became an allocated block.
+   */
+  recordCarve(block: Addr, sizeBytes: number, takeBytes: number): void {
     this.strategy.removeFree(block, sizeBytes, "resized");
-    this.strategy.insertFree(block, frontBytes, "split");
+    this.strategy.insertFree(block, sizeBytes - takeBytes - HEADER_BYTES, "split");
     this.counters.bytesFree -= takeBytes + HEADER_BYTES;
     this.counters.bytesInUse += takeBytes;
     this.counters.allocBlocks += 1;
-    return carved;
   }
 
   /**

@@ -93,11 +93,7 @@ export function carveFromBackInWindow(s: HeapState, block: Addr, sizeBytes: numb
   if (next === 0) s.heapTail = carved;
   else h.setPrevAt(h.wordAt(next), carved);
   h.setSizeAt(w, frontBytes);
-  s.strategy.removeFree(block, sizeBytes, "resized");
-  s.strategy.insertFree(block, frontBytes, "split");
-  s.counters.bytesFree -= takeBytes + HEADER_BYTES;
-  s.counters.bytesInUse += takeBytes;
-  s.counters.allocBlocks += 1;
+  s.recordCarve(block, sizeBytes, takeBytes);
   return carved;
 }
 
