@@ -16,7 +16,7 @@ import {
 } from "../api.js";
 import { HeapBreak } from "./heap-break.js";
 import { BlockHeaders, HeaderRecord, MIN_SPLIT_REMAINDER, blockEnd, payloadOf } from "../block-header.js";
-import { mergeRunInWindow } from "./window-paths.js";
+import { mergeRunInWindow, splitInWindow } from "./window-paths.js";
 import { findBlockOfPointer } from "./pointers.js";
 import type { SlabPool } from "./slab-pool.js";
 
@@ -288,6 +288,7 @@ export class HeapState implements BlockView {
    */
   splitAllocated(block: Addr, sizeBytes: number, keepBytes: number): boolean {
     if (sizeBytes - keepBytes < MIN_SPLIT_REMAINDER) return false;
+    if (splitInWindow(this, block, sizeBytes, keepBytes)) return true;
     const rest = blockEnd(block, keepBytes);
     let restBytes = sizeBytes - keepBytes - HEADER_BYTES;
     this.linkAfter(block, rest, restBytes, BlockStatus.Free);

@@ -57,19 +57,19 @@ export function takeFitInWindow(s: HeapState, fit: Addr, fitBytes: number, align
   h.setStatusAt(w, BlockStatus.Alloc);
   c.bytesInUse += fitBytes;
   c.allocBlocks += 1;
-  if (fitBytes - alignedBytes < MIN_SPLIT_REMAINDER) return true;
-  const rest = fit + HEADER_BYTES + alignedBytes;
-  const r = h.wordAt(rest);
-  let restBytes = fitBytes - alignedBytes - HEADER_BYTES;
-  const next = h.nextAt(w);
-  h.writeAt(r, restBytes, BlockStatus.Free, fit, next);
-  h.setNextAt(w, rest);
-  if (next === 0) s.heapTail = rest;
-  else h.setPrevAt(h.wordAt(next), rest);
-  h.setSizeAt(w, alignedBytes);
-  c.bytesInUse -= restBytes + HEADER_BYTES;
-  if (s.coalescingImmediate) restBytes = absorbFreeAfter(s, rest, r, restBytes);
-  addFreeBlock(s, rest, r, restBytes, "split");
+  if (fitBytes - alignedBytes >= MIN_SPLIT_REMAINDER) splitAt(s, fit, w, fitBytes, alignedBytes);
+  return true;
+}
+
+/**
+ * Cuts the allocated heap block `block` (payload `sizeBytes`) down to `keepBytes`; the rest becomes a
+ * free block right after it (merged with the free blocks after it under immediate coalescing). pre:
+ * the rest holds a header plus 8 bytes. Returns false, having changed nothing, when the window does not
+ * cover the heap.
+ */
+export function splitInWindow(s: HeapState, block: Addr, sizeBytes: number, keepBytes: number): boolean {
+  if (!s.heapInWindow) return false;
+  splitAt(s, block, s.headers.wordAt(block), sizeBytes, keepBytes);
   return true;
 }
 
@@ -119,6 +119,23 @@ export function mergeRunInWindow(s: HeapState, queued: Addr): boolean {
 }
 
 // --- list surgery on window words, as heap-state.ts does it through accessors ---
+
+/** {@link splitInWindow} for the block at header word `w`. */
+function splitAt(s: HeapState, block: Addr, w: number, sizeBytes: number, keepBytes: number): void {
+  const h = s.headers;
+  const rest = block + HEADER_BYTES + keepBytes;
+  const r = h.wordAt(rest);
+  let restBytes = sizeBytes - keepBytes - HEADER_BYTES;
+  const next = h.nextAt(w);
+  h.writeAt(r, restBytes, BlockStatus.Free, block, next);
+  h.setNextAt(w, rest);
+  if (next === 0) s.heapTail = rest;
+  else h.setPrevAt(h.wordAt(next), rest);
+  h.setSizeAt(w, keepBytes);
+  s.counters.bytesInUse -= restBytes + HEADER_BYTES;
+  if (s.coalescingImmediate) restBytes = absorbFreeAfter(s, rest, r, restBytes);
+  addFreeBlock(s, rest, r, restBytes, "split");
+}
 
 /**
  * Folds every touching free block after `block` (header word `w`, payload `sizeBytes`, not in the
