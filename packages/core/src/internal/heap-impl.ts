@@ -20,7 +20,7 @@ import { assertHeapValid } from "../check-heap.js";
 import { HeapState } from "./heap-state.js";
 import { findBlockOfPointer } from "./pointers.js";
 import { SlabPool, type Slab } from "./slab-pool.js";
-import { carveFromBackInWindow, freeInWindow, takeFitInWindow } from "./window-paths.js";
+import { carveFromBackInWindow, freeInWindow } from "./window-paths.js";
 
 /** No request above this many bytes can be satisfied (the x86-64 user address space is 2^47 bytes). */
 export const MAX_REQUEST_BYTES = 2 ** 47;
@@ -253,7 +253,6 @@ export class HeapImpl implements Heap {
       const carved = carveFromBackInWindow(s, block, blockBytes, alignedBytes);
       return carved !== 0 ? carved : s.carveFromBack(block, blockBytes, alignedBytes);
     }
-    if (takeFitInWindow(s, block, blockBytes, alignedBytes)) return block;
     s.allocateFree(block, blockBytes);
     s.splitAllocated(block, blockBytes, alignedBytes);
     return block;

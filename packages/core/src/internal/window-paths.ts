@@ -1,11 +1,11 @@
 // The steps that dominate every workload, done on window words when the window covers the whole heap
-// (HeapState.heapInWindow): free() of an allocated heap block, taking the block the policy chose out
-// of the free set (with its split, or from its back end), and merging one run of touching free blocks. Each header is found
-// once (one subtraction) instead of once per field through a bounds-checked accessor. They make exactly
-// the decisions and writes of the general paths in heap-state.ts and pointers.ts, and decline (return
-// false, having changed nothing) when the window does not cover the heap or a pointer fails any
-// check: the general path then runs and raises every error. window-paths.test.ts replays the same
-// programs with and without a window and compares every heap byte.
+// (HeapState.heapInWindow): free() of an allocated heap block, splitting an allocated block, carving
+// a block from the back of a free one, and merging one run of touching free blocks. Each header is
+// found once (one subtraction) instead of once per field through a bounds-checked accessor. They make
+// exactly the decisions and writes of the general paths in heap-state.ts and pointers.ts, and decline
+// (return false or 0, having changed nothing) when the window does not cover the heap or a pointer
+// fails any check: the general path then runs and raises every error. window-paths.test.ts replays
+// the same programs with and without a window and compares every heap byte.
 import type { Addr } from "@osmem/syscalls";
 import { ALIGN, BlockStatus, HEADER_BYTES } from "../api.js";
 import { MIN_SPLIT_REMAINDER } from "../block-header.js";
@@ -40,24 +40,6 @@ export function freeInWindow(s: HeapState, ptr: Addr): boolean {
     h.setSizeAt(w, sizeBytes);
   }
   addFreeBlock(s, block, w, sizeBytes, "freed");
-  return true;
-}
-
-/**
- * Allocates `alignedBytes` at the low end of the free heap block `fit` the policy chose (payload
- * `fitBytes`, at least `alignedBytes`), splitting off the rest as a free block when it holds a header
- * plus 8 bytes. Returns false, having changed nothing, when the window does not cover the heap.
- */
-export function takeFitInWindow(s: HeapState, fit: Addr, fitBytes: number, alignedBytes: number): boolean {
-  if (!s.heapInWindow) return false;
-  const h = s.headers;
-  const c = s.counters;
-  const w = h.wordAt(fit);
-  s.removeFree(fit, fitBytes, "allocated");
-  h.setStatusAt(w, BlockStatus.Alloc);
-  c.bytesInUse += fitBytes;
-  c.allocBlocks += 1;
-  if (fitBytes - alignedBytes >= MIN_SPLIT_REMAINDER) splitAt(s, fit, w, fitBytes, alignedBytes);
   return true;
 }
 
