@@ -1,19 +1,21 @@
-// Runs the whole benchmark: one job per allocator, one after another (never in parallel, so they do not
-// share cores), each in its own worker thread by default; gathers the results into one BenchReport
-// with summaries and target checks. Reports progress through a callback; prints nothing itself.
+// Runs the whole benchmark: each allocator in its own worker thread by default, all of them measured
+// trace by trace in turn (one step at a time, never two at once, so they do not share cores). Taking
+// turns, rather than one allocator after another, spreads a slow spell of a shared machine over every
+// allocator instead of one column of the tables. Gathers the results into one BenchReport with
+// summaries and target checks. Reports progress through a callback; prints nothing itself.
 import { Worker } from "node:worker_threads";
 import { ALLOCATOR_NAMES } from "./allocators.js";
 import { describeMachine } from "./machine.js";
 import type { MachineInfo } from "./machine.js";
-import { measureAllocator } from "./measure-allocator.js";
+import { AllocatorBench, type AllocatorSettings } from "./measure-allocator.js";
 import { loadRep, utilizationBound } from "./rep-source.js";
-import type { AllocatorJob, AllocatorResults } from "./measure-allocator.js";
 import { LINEAR_LIMIT, LIVE_COUNTS } from "./scaling-bench.js";
 import type { ScalingPoint } from "./scaling-bench.js";
 import { checkTargets, summarize } from "./summary.js";
 import type { AllocatorSummary, TargetCheck } from "./summary.js";
 import type { TraceResult } from "./trace-bench.js";
 import type { TraceFile, TraceGroup } from "./traces.js";
+import type { WorkerRequest } from "./worker.js";
 
 /** How much to measure. */
 export interface BenchOptions {
@@ -56,19 +58,51 @@ export interface BenchReport {
   readonly elapsedSec: number;
 }
 
-type WorkerMessage = { kind: "progress"; label: string } | { kind: "done"; results: AllocatorResults };
+/** One allocator's measurements, in this thread or in a worker; one request at a time. */
+interface AllocatorRunner {
+  trace(path: string): Promise<TraceResult>;
+  scaling(liveCount: number): Promise<ScalingPoint>;
+  close(): Promise<void>;
+}
 
-function inWorker(job: AllocatorJob, onProgress: (label: string) => void): Promise<AllocatorResults> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: job });
-    let results: AllocatorResults | undefined;
-    worker.on("message", (message: WorkerMessage) => {
-      if (message.kind === "progress") onProgress(message.label);
-      else results = message.results;
-    });
-    worker.on("error", reject);
-    worker.on("exit", (code) => (results !== undefined ? resolve(results) : reject(new Error(`the ${job.allocator} worker exited with code ${code}`))));
+function inThisThread(settings: AllocatorSettings): AllocatorRunner {
+  const bench = new AllocatorBench(settings);
+  return {
+    trace: (path) => Promise.resolve(bench.trace(path)),
+    scaling: (liveCount) => Promise.resolve(bench.scaling(liveCount)),
+    close: () => Promise.resolve(),
+  };
+}
+
+function inWorker(settings: AllocatorSettings): AllocatorRunner {
+  const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: settings });
+  let failed: Error | undefined;
+  let pending: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined;
+  const fail = (error: Error): void => {
+    failed ??= error;
+    pending?.reject(error);
+    pending = undefined;
+  };
+  worker.on("message", (value: unknown) => {
+    pending?.resolve(value);
+    pending = undefined;
   });
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`the ${settings.allocator} worker exited with code ${code}`)));
+  const ask = <T>(request: WorkerRequest): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (failed !== undefined) return reject(failed);
+      pending = { resolve: resolve as (value: unknown) => void, reject };
+      worker.postMessage(request);
+    });
+  return {
+    trace: (path) => ask<TraceResult>({ kind: "trace", path }),
+    scaling: (liveCount) => ask<ScalingPoint>({ kind: "scaling", liveCount }),
+    close: async () => {
+      worker.removeAllListeners("exit");
+      await worker.terminate();
+    },
+  };
 }
 
 /** Measures every allocator on `options.traces`. `onProgress(done, total, label)` fires before each step. */
@@ -78,13 +112,28 @@ export async function runBench(options: BenchOptions, onProgress: (done: number,
   const total = allocators.length * (options.traces.length + options.liveCounts.length);
   let done = 0;
   const step = (label: string): void => onProgress(done++, total, label);
-  const all: AllocatorResults[] = [];
-  for (const allocator of allocators) {
-    const job: AllocatorJob = { allocator, tracePaths: options.traces.map((t) => t.path), runs: options.runs, budgetMs: options.budgetMs, minMs: options.minMs, liveCounts: options.liveCounts, scalingMs: options.scalingMs };
-    all.push(options.isolate === false ? measureAllocator(job, step) : await inWorker(job, step));
+  const runners = allocators.map((allocator) => {
+    const settings: AllocatorSettings = { allocator, runs: options.runs, budgetMs: options.budgetMs, minMs: options.minMs, scalingMs: options.scalingMs };
+    return options.isolate === false ? inThisThread(settings) : inWorker(settings);
+  });
+  const results: TraceResult[] = [];
+  const scaling: ScalingPoint[] = [];
+  try {
+    for (const trace of options.traces) {
+      for (const [i, runner] of runners.entries()) {
+        step(`${allocators[i]} ${trace.name}`);
+        results.push(await runner.trace(trace.path));
+      }
+    }
+    for (const liveCount of options.liveCounts) {
+      for (const [i, runner] of runners.entries()) {
+        step(`${allocators[i]} ${liveCount} live blocks`);
+        scaling.push(await runner.scaling(liveCount));
+      }
+    }
+  } finally {
+    await Promise.all(runners.map((runner) => runner.close()));
   }
-  const results = all.flatMap((r) => r.traces);
-  const scaling = all.flatMap((r) => r.scaling);
   const groups = new Map(options.traces.map((t) => [t.name, t.group]));
   const summaries = summarize(allocators, results, scaling, (name) => groups.get(name) ?? "real");
   const traces = options.traces.map((t) => ({ name: t.name, group: t.group, ops: results.find((r) => r.trace === t.name)?.ops ?? 0, utilizationBound: utilizationBound(loadRep(t.path)) }));

@@ -1,11 +1,15 @@
-// Worker-thread entry: measures the one allocator named in `workerData` (an AllocatorJob) and posts
-// `{ kind: "progress", label }` messages, then `{ kind: "done", results }`. Never prints.
+// Worker-thread entry: one allocator (an AllocatorSettings in `workerData`) measured step by step. Each
+// request message, `{ kind: "trace", path }` or `{ kind: "scaling", liveCount }`, gets one reply with
+// the result; the worker ends when its port closes. Never prints.
 import { parentPort, workerData } from "node:worker_threads";
-import { measureAllocator } from "./measure-allocator.js";
-import type { AllocatorJob } from "./measure-allocator.js";
+import { AllocatorBench, type AllocatorSettings } from "./measure-allocator.js";
+
+/** What the main thread asks of a worker. */
+export type WorkerRequest = { readonly kind: "trace"; readonly path: string } | { readonly kind: "scaling"; readonly liveCount: number };
 
 const port = parentPort;
 if (port === null) throw new Error("worker.js runs only as a worker thread");
-const job = workerData as AllocatorJob;
-const results = measureAllocator(job, (label) => port.postMessage({ kind: "progress", label }));
-port.postMessage({ kind: "done", results });
+const bench = new AllocatorBench(workerData as AllocatorSettings);
+port.on("message", (request: WorkerRequest) => {
+  port.postMessage(request.kind === "trace" ? bench.trace(request.path) : bench.scaling(request.liveCount));
+});
