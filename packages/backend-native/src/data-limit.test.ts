@@ -15,7 +15,7 @@ const DIST_ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 /** The child: everything it learns goes to stdout as one JSON line. */
 const childScript = (entry: string): string => `
 import { readFileSync } from "node:fs";
-import { createNativeBackend, getDataLimit, setDataLimit } from ${JSON.stringify(pathToFileURL(entry).href)};
+import { createNativeBackend, getDataLimit, isProcessBreakMovable, setDataLimit } from ${JSON.stringify(pathToFileURL(entry).href)};
 const MiB = 1024 * 1024;
 const vmDataBytes = () => Number(/VmData:\\s+(\\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))[1]) * 1024;
 const processHeap = createNativeBackend();
@@ -23,6 +23,9 @@ const reserved = createNativeBackend({ breakMode: "reserved", reserveBytes: 1024
 const start = processHeap.brk(0).value;
 const reservedStart = reserved.brk(0).value;
 const original = getDataLimit();
+setDataLimit(vmDataBytes());
+const movableAtLimit = isProcessBreakMovable();
+const breakAfterProbe = processHeap.peekBreak();
 const limitBytes = vmDataBytes() + 16 * MiB;
 setDataLimit(limitBytes);
 const lowered = getDataLimit().softBytes;
@@ -35,11 +38,11 @@ setDataLimit(original.softBytes);
 const mmapRestored = processHeap.mmap(64 * MiB);
 processHeap.dispose();
 reserved.dispose();
-console.log(JSON.stringify({ limitBytes, lowered, brkBeyond, mmapBeyond, reservedBeyond, mmapSmall, start, breakAfter, mmapRestored, restored: getDataLimit().softBytes === original.softBytes }));
+console.log(JSON.stringify({ movableAtLimit, breakAfterProbe, limitBytes, lowered, brkBeyond, mmapBeyond, reservedBeyond, mmapSmall, start, breakAfter, mmapRestored, restored: getDataLimit().softBytes === original.softBytes }));
 `;
 
 describeNative("RLIMIT_DATA exhaustion in a child process", () => {
-  it("fails brk, mmap and reserved growth with ENOMEM instead of crashing", () => {
+  it("fails brk, mmap and reserved growth with ENOMEM instead of crashing, and isProcessBreakMovable says so", () => {
     expect(existsSync(DIST_ENTRY), `${DIST_ENTRY} is missing: run \`pnpm --filter @osmem/backend-native build\` first`).toBe(true);
     const workDir = mkdtempSync(join(tmpdir(), "osmem-native-limit-"));
     const scriptPath = join(workDir, "exhaust.mjs");
@@ -49,6 +52,8 @@ describeNative("RLIMIT_DATA exhaustion in a child process", () => {
     expect(child.stderr).toBe("");
     expect(child.status).toBe(0);
     const report = JSON.parse(child.stdout) as Record<string, unknown>;
+    expect(report["movableAtLimit"]).toBe(false); // the probe sees a break that cannot grow...
+    expect(report["breakAfterProbe"]).toBe(report["start"]); // ...and leaves it where it was
     expect(report["lowered"]).toBe(report["limitBytes"]);
     expect(report["brkBeyond"]).toEqual({ ok: false, errno: "ENOMEM" });
     expect(report["mmapBeyond"]).toEqual({ ok: false, errno: "ENOMEM" });

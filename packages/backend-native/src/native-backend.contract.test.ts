@@ -23,7 +23,7 @@ describeNative("native backend, process break", () => {
   // No opt-outs: the backend exposes exactly [start of its range, break) and its own mappings, so every
   // straddle test faults as on the simulator, and brk below its own range is ignored as on Linux.
   describeSyscallContract(make({ breakMode: "process" }));
-});
+}, { growsProcessBreak: true });
 
 describeNative("native backend, reserved break", () => {
   describeSyscallContract(make({ breakMode: "reserved", reserveBytes: 64 * 1024 * 1024 }));

@@ -1,10 +1,23 @@
-// Test-only helper: registers a native suite when the addon loads, and otherwise a skipped suite whose
-// title carries the one-line reason, so a machine without the addon shows why nothing ran.
+// Test-only helper: registers a native suite when the addon loads (and, for a suite that grows the
+// process break, when that break can grow), and otherwise a skipped suite whose title carries the
+// one-line reason, so a machine or process that cannot run it shows why nothing ran.
 import { describe } from "vitest";
+import { isProcessBreakMovable } from "../break-probe.js";
 import { nativeBackendUnavailableReason } from "../load-binding.js";
 
-/** `describe.runIf(isNativeBackendAvailable())`, plus a visible skip naming the reason when not. */
-export function describeNative(title: string, body: () => void): void {
-  const reason = nativeBackendUnavailableReason();
+/** Why a suite that grows the real process break cannot run in this process, or undefined. Probed once. */
+let breakBlocked: string | undefined | null = null;
+function processBreakBlockedReason(): string | undefined {
+  breakBlocked ??= isProcessBreakMovable() ? undefined : "this process's break cannot grow: Node mapped memory right above it (rare; a rerun gets a new layout)";
+  return breakBlocked;
+}
+
+/**
+ * `describe.runIf(isNativeBackendAvailable())`, plus a visible skip naming the reason when not. With
+ * `growsProcessBreak`, the suite also needs a break that can grow in this process (see
+ * `isProcessBreakMovable`), and is skipped, saying so, in the rare process where it cannot.
+ */
+export function describeNative(title: string, body: () => void, options: { growsProcessBreak?: boolean } = {}): void {
+  const reason = nativeBackendUnavailableReason() ?? (options.growsProcessBreak === true ? processBreakBlockedReason() : undefined);
   describe.runIf(reason === undefined)(reason === undefined ? title : `${title} (skipped: ${reason})`, body);
 }
