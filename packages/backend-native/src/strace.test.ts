@@ -18,14 +18,14 @@ const processHeap = createNativeBackend();
 const reserved = createNativeBackend({ breakMode: "reserved", reserveBytes: 1 << 20 });
 traceMarker("osmem:begin");
 const start = processHeap.brk(0).value;
-processHeap.brk(start + 0x20000);
+const grew = processHeap.brk(start + 0x20000).ok;
 const mapped = processHeap.mmap(100).value;
 processHeap.munmap(0x10000, 4096);
 processHeap.munmap(mapped, 100);
 const reservedStart = reserved.brk(0).value;
 reserved.brk(reservedStart + 5000);
 traceMarker("osmem:end");
-console.log(JSON.stringify({ start, mapped, reservedStart }));
+console.log(JSON.stringify({ grew, start, mapped, reservedStart }));
 `;
 
 const hex = (value: number): string => `0x${value.toString(16)}`;
@@ -33,8 +33,13 @@ const hex = (value: number): string => `0x${value.toString(16)}`;
 describeNative("syscalls as strace sees them", () => {
   describe.runIf(hasStrace)("under strace", () => {
     it("makes exactly the expected calls between the markers", () => {
-      const { stdout, trace } = runTraced();
-      const { start, mapped, reservedStart } = JSON.parse(stdout) as Record<string, number>;
+      // About one Node process in a hundred starts with memory mapped right at its break, which then
+      // cannot grow (see isProcessBreakMovable); a new child gets a new layout.
+      let run = runTraced();
+      for (let attempt = 1; attempt < 3 && !(JSON.parse(run.stdout) as { grew: boolean }).grew; attempt++) run = runTraced();
+      const { stdout, trace } = run;
+      const { grew, start, mapped, reservedStart } = JSON.parse(stdout) as Record<string, number>;
+      expect(grew).toBe(true);
       const lines = trace.split("\n");
       const first = lines.findIndex((line) => line.includes('"osmem:begin"'));
       const last = lines.findIndex((line) => line.includes('"osmem:end"'));
