@@ -20,7 +20,6 @@ import { mergeRunInWindow, splitInWindow } from "./window-paths.js";
 import { findBlockOfPointer } from "./pointers.js";
 import type { SlabPool } from "./slab-pool.js";
 
-
 /** Mutable counters: the stats' gauges (recounted by the checker) with the syscall counts flattened. */
 export type Counters = Omit<HeapStats, "syscalls" | "segments" | "heapBytes" | "slabBlocks" | "slabObjects"> & HeapStats["syscalls"];
 
