@@ -20,7 +20,6 @@ import { assertHeapValid } from "../check-heap.js";
 import { HeapState } from "./heap-state.js";
 import { findBlockOfPointer } from "./pointers.js";
 import { SlabPool, type Slab } from "./slab-pool.js";
-import { carveFromBackInWindow, freeInWindow } from "./window-paths.js";
 
 /** No request above this many bytes can be satisfied (the x86-64 user address space is 2^47 bytes). */
 export const MAX_REQUEST_BYTES = 2 ** 47;
@@ -139,12 +138,6 @@ export class HeapImpl implements Heap {
       this.checkAll();
       return;
     }
-    // The common case in one pass; at check level 2 only once the pointer is known good and the heap
-    // checked, so that errors come in the general path's order.
-    if (s.checkLevel < 2 ? freeInWindow(s, ptr) : this.isLiveAllocated(ptr) && (this.checkAll(), freeInWindow(s, ptr))) {
-      this.checkAll();
-      return;
-    }
     const block = this.blockOfPointer("free", ptr);
     const { status, sizeBytes } = s.scratchHeader;
     if (status === BlockStatus.Free) {
@@ -250,8 +243,7 @@ export class HeapImpl implements Heap {
   private place(block: Addr, blockBytes: number, alignedBytes: number): Addr {
     const s = this.state;
     if (alignedBytes <= this.backPlacementMaxBytes && blockBytes - alignedBytes >= MIN_SPLIT_REMAINDER) {
-      const carved = carveFromBackInWindow(s, block, blockBytes, alignedBytes);
-      return carved !== 0 ? carved : s.carveFromBack(block, blockBytes, alignedBytes);
+      return s.carveFromBack(block, blockBytes, alignedBytes);
     }
     s.allocateFree(block, blockBytes);
     s.splitAllocated(block, blockBytes, alignedBytes);
@@ -340,11 +332,6 @@ export class HeapImpl implements Heap {
       throw new AllocatorMisuseError("invalid-pointer", `${what}(${shown}): not a pointer returned by this heap (or already released)`, ptr);
     }
     return block;
-  }
-
-  /** True when `ptr` is the payload of a live allocated heap or mapped block (never throws). */
-  private isLiveAllocated(ptr: Addr): boolean {
-    return findBlockOfPointer(this.state, ptr) !== 0 && this.state.scratchHeader.status !== BlockStatus.Free;
   }
 
   private checkAll(): void {

@@ -16,7 +16,7 @@ import {
 } from "../api.js";
 import { HeapBreak } from "./heap-break.js";
 import { BlockHeaders, HeaderRecord, MIN_SPLIT_REMAINDER, blockEnd, payloadOf } from "../block-header.js";
-import { mergeRunInWindow, splitInWindow } from "./window-paths.js";
+import { carveInWindow, mergeRunInWindow, releaseInWindow, splitInWindow } from "./window-paths.js";
 import { findBlockOfPointer } from "./pointers.js";
 import type { SlabPool } from "./slab-pool.js";
 
@@ -215,6 +215,7 @@ export class HeapState implements BlockView {
     }
     this.counters.bytesInUse -= sizeBytes;
     this.counters.allocBlocks -= 1;
+    if (releaseInWindow(this, block, sizeBytes)) return;
     if (this.coalescingImmediate) {
       sizeBytes = this.absorbFreeAfter(block, sizeBytes);
       for (let prev = this.freeNeighbourBefore(block); prev !== 0; prev = this.freeNeighbourBefore(block)) {
@@ -310,22 +311,16 @@ export class HeapState implements BlockView {
       this.assertInternal(frontBytes >= 8 && h.status(block) === BlockStatus.Free, () => `carveFromBack: 0x${block.toString(16)} cannot give ${takeBytes} bytes`);
     }
     const carved = blockEnd(block, frontBytes);
-    this.linkAfter(block, carved, takeBytes, BlockStatus.Alloc);
-    h.setSize(block, frontBytes);
-    this.recordCarve(block, sizeBytes, takeBytes);
-    return carved;
-  }
-
-  /**
-   * The free set's and the stats' side of {@link carveFromBack}, once the headers are written: the
-   * free `block` shrank from `sizeBytes` by `takeBytes` plus a header, which became an allocated block.
-   */
-  recordCarve(block: Addr, sizeBytes: number, takeBytes: number): void {
+    if (!carveInWindow(this, block, frontBytes, takeBytes)) {
+      this.linkAfter(block, carved, takeBytes, BlockStatus.Alloc);
+      h.setSize(block, frontBytes);
+    }
     this.strategy.removeFree(block, sizeBytes, "resized");
-    this.strategy.insertFree(block, sizeBytes - takeBytes - HEADER_BYTES, "split");
+    this.strategy.insertFree(block, frontBytes, "split");
     this.counters.bytesFree -= takeBytes + HEADER_BYTES;
     this.counters.bytesInUse += takeBytes;
     this.counters.allocBlocks += 1;
+    return carved;
   }
 
   /**
@@ -377,7 +372,7 @@ export class HeapState implements BlockView {
     const h = this.headers;
     for (let i = 0; i < this.pendingCount; i++) {
       let first = heapStart + this.pending[i]!;
-      if (mergeRunInWindow(this, first) || !this.isLiveFreeBlock(first)) continue;
+      if (!this.isLiveFreeBlock(first) || mergeRunInWindow(this, first)) continue;
       for (let prev = this.freeNeighbourBefore(first); prev !== 0; prev = this.freeNeighbourBefore(first)) first = prev;
       if (!this.hasFreeNeighbourAfter(first)) continue;
       // The strategy hears of the run once: the first block leaves the free set, the others are

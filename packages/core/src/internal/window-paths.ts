@@ -1,30 +1,26 @@
-// The steps that dominate every workload, done on window words when the window covers the whole heap
-// (HeapState.heapInWindow): free() of an allocated heap block, splitting an allocated block, carving
-// a block from the back of a free one, and merging one run of touching free blocks. Each header is
-// found once (one subtraction) instead of once per field through a bounds-checked accessor. They make
-// exactly the decisions and writes of the general paths in heap-state.ts and pointers.ts, and decline
-// (return false or 0, having changed nothing) when the window does not cover the heap or a pointer
-// fails any check: the general path then runs and raises every error. window-paths.test.ts replays
-// the same programs with and without a window and compares every heap byte.
+// The list surgery that dominates every workload, done on window words when the window covers the
+// whole heap (HeapState.heapInWindow): freeing an allocated heap block, splitting an allocated block,
+// carving a block from the back of a free one, and merging one run of touching free blocks. Each
+// header is found once (one subtraction) instead of once per field through a bounds-checked accessor.
+// HeapState calls them from its general methods, after pointer validation; they make exactly the
+// decisions and writes of those methods and decline (return false or 0, having changed nothing) when
+// the window does not cover the heap. window-paths.test.ts replays the same programs with and without
+// a window and compares every heap byte.
 import type { Addr } from "@osmem/syscalls";
-import { ALIGN, BlockStatus, HEADER_BYTES } from "../api.js";
+import { BlockStatus, HEADER_BYTES } from "../api.js";
 import { MIN_SPLIT_REMAINDER } from "../block-header.js";
 import type { HeapState } from "./heap-state.js";
 
 /**
- * free(`ptr`) when `ptr` is the payload of a live allocated heap block. Returns false, having changed
- * nothing, for anything else (the general path then frees a mapped block or reports the misuse).
+ * Makes the allocated heap block `block` (payload `sizeBytes`, already taken out of the stats' bytes
+ * in use) free: merged with its free neighbours at once under immediate coalescing, else queued for
+ * the pass when it touches one. pre: `block` passed pointer validation. Returns false, having changed
+ * nothing, when the window does not cover the heap.
  */
-export function freeInWindow(s: HeapState, ptr: Addr): boolean {
+export function releaseInWindow(s: HeapState, block: Addr, sizeBytes: number): boolean {
   if (!s.heapInWindow) return false;
-  let block = ptr - HEADER_BYTES;
-  let w = liveHeapBlockWord(s, block, BlockStatus.Alloc);
-  if (w < 0) return false;
   const h = s.headers;
-  const c = s.counters;
-  let sizeBytes = h.sizeAt(w);
-  c.bytesInUse -= sizeBytes;
-  c.allocBlocks -= 1;
+  let w = h.wordAt(block);
   if (s.coalescingImmediate) {
     // Merged with its free neighbours at once, before the strategy hears of it.
     sizeBytes = absorbFreeAfter(s, block, w, sizeBytes);
@@ -56,18 +52,14 @@ export function splitInWindow(s: HeapState, block: Addr, sizeBytes: number, keep
 }
 
 /**
- * Allocates the last `takeBytes` of the free heap block `block` (payload `sizeBytes`) as a new block
- * and returns it; `block` stays free in front with what is left. pre: the rest holds a header plus 8
- * bytes. Returns 0, having changed nothing, when the window does not cover the heap.
+ * The header side of carving an allocated block of `takeBytes` from the back of the free heap block
+ * `block`, which keeps `frontBytes` in front: writes the new block's header, links it in and shrinks
+ * `block`. Returns false, having changed nothing, when the window does not cover the heap.
  */
-export function carveFromBackInWindow(s: HeapState, block: Addr, sizeBytes: number, takeBytes: number): Addr {
-  if (!s.heapInWindow) return 0;
+export function carveInWindow(s: HeapState, block: Addr, frontBytes: number, takeBytes: number): boolean {
+  if (!s.heapInWindow) return false;
   const h = s.headers;
   const w = h.wordAt(block);
-  const frontBytes = sizeBytes - takeBytes - HEADER_BYTES;
-  if (s.checkLevel >= 1) {
-    s.assertInternal(frontBytes >= 8 && h.statusAt(w) === BlockStatus.Free, () => `carveFromBack: 0x${block.toString(16)} cannot give ${takeBytes} bytes`);
-  }
   const carved = block + HEADER_BYTES + frontBytes;
   const next = h.nextAt(w);
   h.writeAt(h.wordAt(carved), takeBytes, BlockStatus.Alloc, block, next);
@@ -75,18 +67,16 @@ export function carveFromBackInWindow(s: HeapState, block: Addr, sizeBytes: numb
   if (next === 0) s.heapTail = carved;
   else h.setPrevAt(h.wordAt(next), carved);
   h.setSizeAt(w, frontBytes);
-  s.recordCarve(block, sizeBytes, takeBytes);
-  return carved;
+  return true;
 }
 
 /**
- * One entry of the deferred coalescing pass: when `queued` is still a live free heap block, merges
- * the run of touching free blocks around it into the run's first block. Returns false, having changed
- * nothing, when the window does not cover the heap (the general pass then handles the entry).
+ * One entry of the deferred coalescing pass: merges the run of touching free blocks around the live
+ * free heap block `queued` (checked by the caller) into the run's first block. Returns false, having
+ * changed nothing, when the window does not cover the heap (the general pass then handles the entry).
  */
 export function mergeRunInWindow(s: HeapState, queued: Addr): boolean {
   if (!s.heapInWindow) return false;
-  if (liveHeapBlockWord(s, queued, BlockStatus.Free) < 0) return true;
   const h = s.headers;
   let first = queued;
   for (let prev = h.prevAt(h.wordAt(first)); isFreeBefore(s, prev, first); prev = h.prevAt(h.wordAt(first))) first = prev;
@@ -161,29 +151,6 @@ function addFreeBlock(s: HeapState, block: Addr, w: number, sizeBytes: number, r
     s.queueForCoalescing(block);
   }
 }
-
-/**
- * The window word of `block` when it is a live heap block with status `status`, checked as pointer
- * validation checks a pointer (inside the heap, list links pointing back at it, tiling up to the next
- * block or a segment end); else -1. pre: `s.heapInWindow`.
- */
-function liveHeapBlockWord(s: HeapState, block: Addr, status: BlockStatus): number {
-  const heapHead = s.heapHead;
-  if (!isHeapHeader(s, block)) return -1;
-  const h = s.headers;
-  const w = h.wordAt(block);
-  if (h.statusAt(w) !== status) return -1;
-  const prev = h.prevAt(w);
-  if (prev === 0 ? block !== heapHead : !isHeapHeader(s, prev) || h.nextAt(h.wordAt(prev)) !== block) return -1;
-  const next = h.nextAt(w);
-  if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || h.prevAt(h.wordAt(next)) !== block) return -1;
-  const end = block + HEADER_BYTES + h.sizeAt(w);
-  return end === next || s.heapBreak.isSegmentEnd(end) ? w : -1;
-}
-
-/** True when a header at `addr` would lie inside the heap, under this heap's break, 8-aligned. */
-const isHeapHeader = (s: HeapState, addr: Addr): boolean =>
-  addr >= s.heapHead && addr + HEADER_BYTES <= s.breakAddr && Number.isInteger(addr / ALIGN);
 
 /** True when `prev` (0 or a heap block) is free and ends right where the heap block `block` starts. */
 function isFreeBefore(s: HeapState, prev: Addr, block: Addr): boolean {
