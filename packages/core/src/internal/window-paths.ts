@@ -3,12 +3,11 @@
 // carving a block from the back of a free one, and merging one run of touching free blocks. Each
 // header is found once (one subtraction) instead of once per field through a bounds-checked accessor.
 // HeapState calls them from its general methods, after pointer validation; they make exactly the
-// decisions and writes of those methods and decline (return false or 0, having changed nothing) when
+// decisions and writes of those methods and decline (return false, having changed nothing) when
 // the window does not cover the heap. window-paths.test.ts replays the same programs with and without
 // a window and compares every heap byte.
 import type { Addr } from "@osmem/syscalls";
 import { BlockStatus, HEADER_BYTES } from "../api.js";
-import { MIN_SPLIT_REMAINDER } from "../block-header.js";
 import type { HeapState } from "./heap-state.js";
 
 /**
@@ -47,7 +46,14 @@ export function releaseInWindow(s: HeapState, block: Addr, sizeBytes: number): b
  */
 export function splitInWindow(s: HeapState, block: Addr, sizeBytes: number, keepBytes: number): boolean {
   if (!s.heapInWindow) return false;
-  splitAt(s, block, s.headers.wordAt(block), sizeBytes, keepBytes);
+  const w = s.headers.wordAt(block);
+  const rest = block + HEADER_BYTES + keepBytes;
+  let restBytes = sizeBytes - keepBytes - HEADER_BYTES;
+  const r = linkAfter(s, block, w, rest, restBytes, BlockStatus.Free);
+  s.headers.setSizeAt(w, keepBytes);
+  s.counters.bytesInUse -= restBytes + HEADER_BYTES;
+  if (s.coalescingImmediate) restBytes = absorbFreeAfter(s, rest, r, restBytes);
+  addFreeBlock(s, rest, r, restBytes, "split");
   return true;
 }
 
@@ -58,15 +64,9 @@ export function splitInWindow(s: HeapState, block: Addr, sizeBytes: number, keep
  */
 export function carveInWindow(s: HeapState, block: Addr, frontBytes: number, takeBytes: number): boolean {
   if (!s.heapInWindow) return false;
-  const h = s.headers;
-  const w = h.wordAt(block);
-  const carved = block + HEADER_BYTES + frontBytes;
-  const next = h.nextAt(w);
-  h.writeAt(h.wordAt(carved), takeBytes, BlockStatus.Alloc, block, next);
-  h.setNextAt(w, carved);
-  if (next === 0) s.heapTail = carved;
-  else h.setPrevAt(h.wordAt(next), carved);
-  h.setSizeAt(w, frontBytes);
+  const w = s.headers.wordAt(block);
+  linkAfter(s, block, w, block + HEADER_BYTES + frontBytes, takeBytes, BlockStatus.Alloc);
+  s.headers.setSizeAt(w, frontBytes);
   return true;
 }
 
@@ -92,23 +92,6 @@ export function mergeRunInWindow(s: HeapState, queued: Addr): boolean {
 
 // --- list surgery on window words, as heap-state.ts does it through accessors ---
 
-/** {@link splitInWindow} for the block at header word `w`. */
-function splitAt(s: HeapState, block: Addr, w: number, sizeBytes: number, keepBytes: number): void {
-  const h = s.headers;
-  const rest = block + HEADER_BYTES + keepBytes;
-  const r = h.wordAt(rest);
-  let restBytes = sizeBytes - keepBytes - HEADER_BYTES;
-  const next = h.nextAt(w);
-  h.writeAt(r, restBytes, BlockStatus.Free, block, next);
-  h.setNextAt(w, rest);
-  if (next === 0) s.heapTail = rest;
-  else h.setPrevAt(h.wordAt(next), rest);
-  h.setSizeAt(w, keepBytes);
-  s.counters.bytesInUse -= restBytes + HEADER_BYTES;
-  if (s.coalescingImmediate) restBytes = absorbFreeAfter(s, rest, r, restBytes);
-  addFreeBlock(s, rest, r, restBytes, "split");
-}
-
 /**
  * Folds every touching free block after `block` (header word `w`, payload `sizeBytes`, not in the
  * free set) into it, taking them out of the free set and unlinking each on its own; returns the new
@@ -126,6 +109,21 @@ function absorbFreeAfter(s: HeapState, block: Addr, w: number, sizeBytes: number
   }
   if (merged !== sizeBytes) h.setSizeAt(w, merged);
   return merged;
+}
+
+/**
+ * Writes the header of a new block at `added` (payload `sizeBytes`), right after `block` (header word
+ * `w`), and links it into the list; returns its header word.
+ */
+function linkAfter(s: HeapState, block: Addr, w: number, added: Addr, sizeBytes: number, status: BlockStatus): number {
+  const h = s.headers;
+  const a = h.wordAt(added);
+  const next = h.nextAt(w);
+  h.writeAt(a, sizeBytes, status, block, next);
+  h.setNextAt(w, added);
+  if (next === 0) s.heapTail = added;
+  else h.setPrevAt(h.wordAt(next), added);
+  return a;
 }
 
 /** Unlinks the block at header word `n`, the one after `block` (word `w`), from the list. */
