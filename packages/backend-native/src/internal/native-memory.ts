@@ -153,8 +153,7 @@ export class NativeMemory implements Memory {
    * that does not start 8-aligned, and on a big-endian host.
    */
   windowAt(addr: Addr): MemoryWindow | undefined {
-    const cached = this.last;
-    const region = cached !== undefined && addr >= cached.start && addr < cached.end ? cached : this.regionAt(addr);
+    const region = this.regionHolding(addr, 1);
     return HOST_IS_LITTLE_ENDIAN && region !== undefined ? region.window() : undefined;
   }
 
@@ -183,11 +182,17 @@ export class NativeMemory implements Memory {
 
   /** The region for a numeric access inside one region; undefined when it straddles two adjacent ones. */
   private fastRegion(addr: Addr, lengthBytes: number): Region | undefined {
+    const region = this.regionHolding(addr, lengthBytes);
+    if (region === undefined) this.pieces(addr, lengthBytes, "access");
+    return region;
+  }
+
+  /** The region holding all of `[addr, addr + lengthBytes)`: the last one hit when it does, else a search (remembered). */
+  private regionHolding(addr: Addr, lengthBytes: number): Region | undefined {
     const cached = this.last;
     if (cached !== undefined && addr >= cached.start && addr + lengthBytes <= cached.end) return cached;
     const region = this.regionOrUndefined(addr, lengthBytes);
     if (region !== undefined) this.last = region;
-    else this.pieces(addr, lengthBytes, "access");
     return region;
   }
 
