@@ -5,11 +5,13 @@ import { describe } from "vitest";
 import { isProcessBreakMovable } from "../break-probe.js";
 import { nativeBackendUnavailableReason } from "../load-binding.js";
 
-/** Why a suite that grows the real process break cannot run in this process, or undefined. Probed once. */
-let breakBlocked: string | undefined | null = null;
+/** Whether the process break can grow in this process: probed on first use, then remembered. */
+let breakMovable: boolean | undefined;
+
+/** Why a suite that grows the real process break cannot run in this process, or undefined. */
 function processBreakBlockedReason(): string | undefined {
-  breakBlocked ??= isProcessBreakMovable() ? undefined : "this process's break cannot grow: Node mapped memory right above it (rare; a rerun gets a new layout)";
-  return breakBlocked;
+  breakMovable ??= isProcessBreakMovable();
+  return breakMovable ? undefined : "this process's break cannot grow: Node mapped memory right above it (rare; a rerun gets a new layout)";
 }
 
 /**
