@@ -7,13 +7,20 @@ import { loadBundled, REF_NAMES, REP_NAMES } from "./model/catalog.js";
 import { Navigator } from "./model/navigator.js";
 import type { HeapPicture } from "./model/picture.js";
 import { programFromFile, programFromText, type Program, type ProgramSource } from "./model/program.js";
-import { buildTimeline, divergence, type Timeline } from "./model/timeline.js";
+import { TimelineBuilder, divergence, type Timeline } from "./model/timeline.js";
 import { decodeLink, encodeLink } from "./model/url-state.js";
 import { fitBytesPerRow, renderHeapMap } from "./view/heap-map.js";
 import { renderOpList } from "./view/op-list.js";
 import { renderStats, stepAtChartX } from "./view/stats-view.js";
 
 const DEFAULT_PROGRAM: ProgramSource = { kind: "ref", name: "test-malloc-split-vector" };
+/**
+ * Long runs (a big dropped workload under a linear-scan policy takes seconds) are done in slices of
+ * this many milliseconds, with the page free to repaint and take input between them.
+ */
+const SLICE_MS = 40;
+/** Resolves on a later task: the browser paints and handles events in between. */
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 const POLICY_NAMES = Object.keys(POLICIES);
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -48,6 +55,9 @@ class Explorer {
   private bytesPerRow = 4096;
   private playing: number | undefined;
   private linkTimer: number | undefined;
+  /** Bumped by every load and every move: a sliced run that sees another number was superseded and stops. */
+  private loadJob = 0;
+  private moveJob = 0;
 
   start(): void {
     this.fillMenus();
@@ -74,10 +84,10 @@ class Explorer {
       const link = await decodeLink(location.hash);
       const source = link?.source ?? DEFAULT_PROGRAM;
       const program = source.kind === "ref" || source.kind === "rep" ? await loadBundled(source.kind, source.name) : await this.parseSource(source);
-      this.load(program, link?.policy ?? POLICY_NAMES[0] ?? "best-fit", link?.compare, link?.step ?? 0);
+      await this.load(program, link?.policy ?? POLICY_NAMES[0] ?? "best-fit", link?.compare, link?.step ?? 0);
     } catch (error) {
       this.showStatus(error, true);
-      if (this.program === undefined) this.load(await loadBundled("ref", "test-malloc-split-vector"), "best-fit", undefined, 0);
+      if (this.program === undefined) await this.load(await loadBundled("ref", "test-malloc-split-vector"), "best-fit", undefined, 0);
     }
   }
 
@@ -87,15 +97,35 @@ class Explorer {
     return loadBundled(source.kind, source.name);
   }
 
-  /** Runs `program` to the end under the policies (the timelines), then shows `step`. */
-  private load(program: Program, policy: string, compare: string | undefined, step: number): void {
+  /**
+   * Runs `program` to the end under the policies (the timelines), a slice at a time with its progress
+   * shown, then shows `step`. A later load or move supersedes it; the page keeps the previous program
+   * until the run is complete. @throws UnknownPolicyError
+   */
+  private async load(program: Program, policy: string, compare: string | undefined, step: number): Promise<void> {
     const started = performance.now();
+    const job = ++this.loadJob;
+    this.moveJob += 1;
+    this.stopPlaying();
+    const policies = compare === undefined || compare === "" ? [policy] : [policy, compare];
+    const builders = policies.map((name) => new TimelineBuilder(program, name));
+    for (const builder of builders) {
+      while (!builder.runUntil(performance.now() + SLICE_MS)) {
+        const done = builders.reduce((sum, b) => sum + b.step, 0);
+        const total = builders.reduce((sum, b) => sum + b.total, 0);
+        this.showWork(`running ${program.name} under ${builder.policyName}: call ${builder.step} of ${builder.total}`, done / total);
+        await nextTask();
+        if (job !== this.loadJob) return;
+      }
+    }
+    this.showWork(undefined, 0);
+    const [a, b] = builders.map((builder) => this.side(program, builder));
+    if (a === undefined) return;
     this.program = program;
-    this.a = this.side(program, policy);
-    this.b = compare === undefined || compare === "" ? undefined : this.side(program, compare);
+    this.a = a;
+    this.b = b;
     this.divergenceAt = this.b === undefined ? -1 : divergence(this.a.timeline, this.b.timeline);
     this.zoomedBytesPerRow = undefined;
-    this.stopPlaying();
     const select = $<HTMLSelectElement>("program-select");
     const { source } = program;
     select.value = source.kind === "ref" || source.kind === "rep" ? `${source.kind}:${source.name}` : "";
@@ -114,14 +144,34 @@ class Explorer {
     this.goTo(step);
   }
 
-  private side(program: Program, policy: string): Side {
-    return { policy, timeline: buildTimeline(program, policy), navigator: new Navigator(program, policy) };
+  private side(program: Program, finished: TimelineBuilder): Side {
+    const policy = finished.policyName;
+    return { policy, timeline: finished.result(), navigator: new Navigator(program, policy) };
+  }
+
+  /** The policy the menu shows: the current one, or the one a load still running was started for. */
+  private chosenPolicy(): string {
+    return $<HTMLSelectElement>("policy-select").value || (this.a?.policy ?? "best-fit");
+  }
+  /** The policy compared against, as the menu shows it (undefined: none). */
+  private chosenCompare(): string | undefined {
+    return $<HTMLSelectElement>("compare-select").value || undefined;
+  }
+
+  /** {@link load}, reporting a failure on the page. */
+  private loadShown(program: Program, policy: string, compare: string | undefined, step: number): void {
+    this.load(program, policy, compare, step).catch((error: unknown) => {
+      this.showStatus(error, true);
+      // The menus go back to what the page shows.
+      $<HTMLSelectElement>("policy-select").value = this.a?.policy ?? "";
+      $<HTMLSelectElement>("compare-select").value = this.b?.policy ?? "";
+    });
   }
 
   private async loadFile(file: File): Promise<void> {
     try {
       const text = await file.text();
-      this.load(programFromFile(file.name, text), this.a?.policy ?? "best-fit", this.b?.policy, 0);
+      await this.load(programFromFile(file.name, text), this.chosenPolicy(), this.chosenCompare(), 0);
     } catch (error) {
       this.showStatus(error, true);
     }
@@ -133,13 +183,37 @@ class Explorer {
     return this.program?.ops.length ?? 0;
   }
 
+  /**
+   * Shows the heap(s) at `step`. A short move is drawn at once; a long one (a jump far into a big
+   * workload) goes on in slices with its progress shown, and the page draws the step when it gets
+   * there, unless another move or load has superseded it.
+   */
   goTo(step: number): void {
     if (this.program === undefined || this.a === undefined) return;
-    this.step = Math.max(0, Math.min(this.length, Math.trunc(Number.isFinite(step) ? step : 0)));
-    this.a.picture = this.a.navigator.goTo(this.step);
-    if (this.b !== undefined) this.b.picture = this.b.navigator.goTo(this.step);
-    this.render();
-    this.scheduleLinkUpdate();
+    const target = Math.max(0, Math.min(this.length, Math.trunc(Number.isFinite(step) ? step : 0)));
+    this.step = target;
+    const job = ++this.moveJob;
+    const sides = this.b === undefined ? [this.a] : [this.a, this.b];
+    const arrive = (): boolean => {
+      const deadline = performance.now() + SLICE_MS;
+      const pictures = sides.map((side) => side.navigator.advance(target, deadline));
+      if (pictures.some((picture) => picture === undefined)) return false;
+      sides.forEach((side, i) => (side.picture = pictures[i]));
+      this.showWork(undefined, 0);
+      this.render();
+      this.scheduleLinkUpdate();
+      return true;
+    };
+    if (arrive()) return;
+    const from = this.a.picture?.step ?? 0;
+    void (async () => {
+      do {
+        const reached = this.a?.navigator.position ?? target;
+        this.showWork(`moving to step ${target}`, target === from ? 1 : Math.abs(reached - from) / Math.abs(target - from));
+        await nextTask();
+        if (job !== this.moveJob) return;
+      } while (!arrive());
+    })();
   }
 
   private togglePlay(): void {
@@ -246,6 +320,14 @@ class Explorer {
     setTimeout(() => URL.revokeObjectURL(anchor.href), 1000);
   }
 
+  /** Shows the progress of a sliced run (`label` undefined: none running). */
+  private showWork(label: string | undefined, fraction: number): void {
+    $("work").hidden = label === undefined;
+    if (label === undefined) return;
+    $("work-label").textContent = `${label}…`;
+    $<HTMLProgressElement>("work-bar").value = Math.max(0, Math.min(1, fraction));
+  }
+
   private showStatus(message: unknown, isError: boolean): void {
     const status = $("status");
     status.hidden = false;
@@ -281,7 +363,7 @@ class Explorer {
     });
     click("run-editor", () => {
       try {
-        this.load(programFromText($<HTMLTextAreaElement>("editor").value), this.a?.policy ?? "best-fit", this.b?.policy, 0);
+        this.loadShown(programFromText($<HTMLTextAreaElement>("editor").value), this.chosenPolicy(), this.chosenCompare(), 0);
       } catch (error) {
         this.showStatus(error, true);
       }
@@ -292,15 +374,15 @@ class Explorer {
       const [kind, ...name] = (e.target as HTMLSelectElement).value.split(":");
       if (kind !== "ref" && kind !== "rep") return;
       loadBundled(kind, name.join(":")).then(
-        (program) => this.load(program, this.a?.policy ?? "best-fit", this.b?.policy, 0),
+        (program) => this.loadShown(program, this.chosenPolicy(), this.chosenCompare(), 0),
         (error: unknown) => this.showStatus(error, true),
       );
     });
     $("policy-select").addEventListener("change", (e) => {
-      if (this.program !== undefined) this.load(this.program, (e.target as HTMLSelectElement).value, this.b?.policy, this.step);
+      if (this.program !== undefined) this.loadShown(this.program, (e.target as HTMLSelectElement).value, this.chosenCompare(), this.step);
     });
     $("compare-select").addEventListener("change", (e) => {
-      if (this.program !== undefined && this.a !== undefined) this.load(this.program, this.a.policy, (e.target as HTMLSelectElement).value, this.step);
+      if (this.program !== undefined) this.loadShown(this.program, this.chosenPolicy(), (e.target as HTMLSelectElement).value, this.step);
     });
     $("file-input").addEventListener("change", (e) => {
       const file = (e.target as HTMLInputElement).files?.[0];

@@ -79,6 +79,9 @@ describe.skipIf(!haveBrowser)(suiteTitle, () => {
       }),
     );
   const shownStep = async (): Promise<number> => Number(await page.getAttribute("#step-label", "data-step"));
+  const waitForStep = async (step: number, timeout = 30_000): Promise<void> => {
+    await page.waitForFunction((s) => document.getElementById("step-label")?.dataset.step === String(s), step, { timeout });
+  };
   const loadProgram = async (value: string, calls: number): Promise<void> => {
     await page.selectOption("#program-select", value);
     await page.waitForFunction((n) => document.getElementById("step-label")?.textContent?.endsWith(`/ ${n}`), calls);
@@ -297,14 +300,60 @@ describe.skipIf(!haveBrowser)(suiteTitle, () => {
     const oracle = runOracle(calls, "tlsf", new Set([n, n - 1, 5000]));
     await page.selectOption("#policy-select", "tlsf");
     await loadProgram(`rep:${name}`, n);
+    // A jump this long may be made in slices: the page draws the step when it gets there.
     await page.click("#last");
+    await waitForStep(n);
     expect(await drawnBlocks()).toEqual(oracle.blocksAt(n));
     await page.click("#back");
+    await waitForStep(n - 1);
     expect(await drawnBlocks()).toEqual(oracle.blocksAt(n - 1));
     await page.fill("#step-input", "5000");
     await page.press("#step-input", "Enter");
+    await waitForStep(5000);
     expect(await drawnBlocks()).toEqual(oracle.blocksAt(5000));
     expect(await page.getAttribute("[data-testid=checker]", "data-ok")).toBe("true");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("runs a long dropped workload in slices: progress shown, the page painting meanwhile, the newest choice wins", async () => {
+    // 12000 small blocks, every other one freed (6000 holes that no later request fits), then 6000
+    // larger requests: best fit scans the whole list for each, seconds of work at once.
+    const blocks = 12_000;
+    const lines: string[] = [];
+    for (let id = 0; id < blocks; id += 1) lines.push(`a ${id} 16`);
+    for (let id = 1; id < blocks; id += 2) lines.push(`f ${id}`);
+    for (let id = blocks; id < blocks + blocks / 2; id += 1) lines.push(`a ${id} 24`);
+    const text = `0\n${blocks + blocks / 2}\n${lines.length}\n1\n${lines.join("\n")}\n`;
+    const calls = repCalls(text, "long");
+    const n = calls.length;
+    await page.selectOption("#policy-select", "best-fit");
+    const file = { name: "long.rep", mimeType: "text/plain", buffer: Buffer.from(text) };
+
+    // Superseded: a long run left for a short program is dropped, and never shows up later.
+    await page.setInputFiles("#file-input", file);
+    await page.waitForSelector("[data-testid=work]:not([hidden])");
+    await page.selectOption("#program-select", "ref:test-malloc-coalesce");
+    const coalesceCalls = refCalls(refText("test-malloc-coalesce"), "test-malloc-coalesce").length;
+    await page.waitForFunction((m) => document.getElementById("step-label")?.textContent === `step 0 / ${m}`, coalesceCalls);
+    expect(await page.isHidden("[data-testid=work]")).toBe(true);
+
+    // Run to the end: while it runs the indicator moves and the page still paints frames.
+    await page.setInputFiles("#file-input", { ...file, name: "long-again.rep" });
+    await page.waitForSelector("[data-testid=work]:not([hidden])");
+    const paintedWhileRunning = await page.evaluate(
+      () => new Promise<boolean>((resolve) => requestAnimationFrame(() => resolve(!(document.getElementById("work") as HTMLElement).hidden))),
+    );
+    expect(paintedWhileRunning, "a frame was painted while the run was still going").toBe(true);
+    expect(Number(await page.getAttribute("#work-bar", "value"))).toBeGreaterThan(0);
+    await page.waitForFunction((m) => document.getElementById("step-label")?.textContent === `step 0 / ${m}`, n, { timeout: 60_000 });
+    expect(await page.isHidden("[data-testid=work]")).toBe(true);
+    await page.waitForTimeout(300);
+    expect(await page.textContent("#step-label"), "the dropped run never came back").toBe(`step 0 / ${n}`);
+
+    const oracle = runOracle(calls, "best-fit", new Set([n]), 0);
+    await page.click("#last");
+    await waitForStep(n, 60_000);
+    expect(await drawnBlocks()).toEqual(oracle.blocksAt(n));
     expect(pageErrors).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { parseRef } from "@osmem/harness/browser";
 import { Machine, UnknownPolicyError } from "../src/model/machine.js";
 import { Navigator } from "../src/model/navigator.js";
 import { ProgramParseError, programFromRef, programFromRep, programFromText } from "../src/model/program.js";
-import { buildTimeline, divergence } from "../src/model/timeline.js";
+import { buildTimeline, divergence, TimelineBuilder } from "../src/model/timeline.js";
 
 const REFS = new URL("../../harness/refs/", import.meta.url);
 const TRACES = new URL("../../harness/traces/", import.meta.url);
@@ -124,6 +124,45 @@ describe("navigation", () => {
     const run = 104 + 32 + 104;
     const tail = 131072 - 3 * (32 + 104) - 32;
     expect(picture.externalFragmentation).toBe(1 - tail / (tail + run));
+  });
+
+  it("a timeline built a slice at a time is the timeline built at once", () => {
+    const builder = new TimelineBuilder(program, "best-fit");
+    expect(() => builder.result()).toThrow(RangeError);
+    let slices = 0;
+    // A deadline already passed: every slice stops at its first look at the clock.
+    while (!builder.runUntil(0)) {
+      slices += 1;
+      expect(builder.step).toBe(slices * 64);
+    }
+    expect(slices).toBe(Math.floor(program.ops.length / 64));
+    expect(JSON.stringify(builder.result())).toBe(JSON.stringify(buildTimeline(program, "best-fit")));
+  });
+
+  it("a move spread over slices arrives at the state a direct move reaches, forward and backward", () => {
+    const direct = new Navigator(program, "best-fit");
+    const sliced = new Navigator(program, "best-fit");
+    for (const target of [5000, 4990, 200, 5200]) {
+      let slices = 0;
+      let picture = sliced.advance(target, 0);
+      while (picture === undefined) {
+        slices += 1;
+        expect(sliced.position).toBeLessThan(target);
+        picture = sliced.advance(target, 0);
+      }
+      expect(slices, `to ${target}`).toBeGreaterThan(0);
+      expect(JSON.stringify(picture), `step ${target}`).toBe(JSON.stringify(direct.goTo(target)));
+    }
+    // A move superseded half-way, then a move elsewhere, still lands exactly.
+    expect(sliced.advance(9000, 0)).toBeUndefined();
+    expect(JSON.stringify(sliced.goTo(7000))).toBe(JSON.stringify(direct.goTo(7000)));
+    // The steps just before a rewound target were pictured on the way (stepping back is then instant).
+    sliced.goTo(program.ops.length);
+    let rewind = sliced.advance(3000, 0);
+    while (rewind === undefined) rewind = sliced.advance(3000, 0);
+    const at = sliced.position;
+    expect(JSON.stringify(sliced.goTo(2990))).toBe(JSON.stringify(direct.goTo(2990)));
+    expect(sliced.position, "2990 came from the cache, not a replay").toBe(at);
   });
 
   it("rejects an unknown policy by name", () => {

@@ -64,13 +64,13 @@ export interface OracleRun {
 }
 
 /** Runs `calls` under `policyName`, remembering the blocks after every call listed in `keep` (all when omitted). */
-export function runOracle(calls: readonly OracleCall[], policyName: string, keep?: ReadonlySet<number>): OracleRun {
+export function runOracle(calls: readonly OracleCall[], policyName: string, keep?: ReadonlySet<number>, checkLevel: 0 | 1 | 2 = 2): OracleRun {
   const policy = tryGetPolicy(policyName);
   if (policy === undefined) throw new Error(`no policy ${policyName}`);
   const backend = createSimBackend({ record: false });
   const events: SyscallEvent[] = [];
   backend.observer = (event) => events.push(event);
-  const heap = createHeap({ backend, policy, checkLevel: 2 });
+  const heap = createHeap({ backend, policy, checkLevel });
   const snapshot = (): DrawnBlock[] => {
     const mappings = backend.mappings();
     return walkBlocks(heap).map((block) => {

@@ -56,35 +56,76 @@ function sampleOf(machine: Machine): Sample {
   };
 }
 
+/** How many calls a slice runs between two looks at the clock (a call costs microseconds). */
+const CALLS_PER_CLOCK_CHECK = 64;
+
+/**
+ * A timeline built a slice at a time, so that a page can run a long program (hundreds of thousands of
+ * calls under a linear-scan policy take seconds) without freezing, show its progress, and drop it
+ * when the user asks for something else. {@link buildTimeline} runs one to the end at once.
+ */
+export class TimelineBuilder {
+  readonly policyName: string;
+  private readonly machine: Machine;
+  private readonly sampleEvery: number;
+  private readonly outcomes: OpOutcome[] = [];
+  private readonly samples: Sample[];
+  private peakRequested = 0;
+  private peakFootprint = 0;
+  private errors = 0;
+
+  /** @throws UnknownPolicyError */
+  constructor(program: Program, policyName: string) {
+    this.policyName = policyName;
+    this.machine = new Machine(program, policyName);
+    this.sampleEvery = Math.max(1, Math.ceil(program.ops.length / TARGET_SAMPLES));
+    this.samples = [sampleOf(this.machine)];
+  }
+
+  /** Calls applied so far. */
+  get step(): number {
+    return this.machine.step;
+  }
+  /** Calls in the program. */
+  get total(): number {
+    return this.machine.program.ops.length;
+  }
+  /** True when every call has been applied (then {@link TimelineBuilder.result} is complete). */
+  get done(): boolean {
+    return this.machine.done;
+  }
+
+  /** Applies calls until the program ends or `performance.now()` passes `deadlineMs`; returns {@link TimelineBuilder.done}. */
+  runUntil(deadlineMs: number): boolean {
+    const machine = this.machine;
+    while (!machine.done) {
+      const outcome = machine.applyNext();
+      this.outcomes.push(outcome);
+      if (outcome.error !== undefined) this.errors += 1;
+      this.peakRequested = Math.max(this.peakRequested, machine.liveRequestedBytes);
+      if (outcome.syscalls.length > 0 || machine.step === 1) {
+        const stats = machine.heap.stats();
+        this.peakFootprint = Math.max(this.peakFootprint, stats.heapBytes + stats.mappedBytes);
+      }
+      if (machine.step % this.sampleEvery === 0 || machine.done) this.samples.push(sampleOf(machine));
+      if (machine.step % CALLS_PER_CLOCK_CHECK === 0 && performance.now() > deadlineMs) break;
+    }
+    return machine.done;
+  }
+
+  /** The timeline. pre: {@link TimelineBuilder.done}. */
+  result(): Timeline {
+    if (!this.done) throw new RangeError(`the run under ${this.policyName} stopped at call ${this.step} of ${this.total}`);
+    const { policyName, outcomes, samples, sampleEvery, peakRequested, peakFootprint, errors } = this;
+    return { policyName, outcomes, samples, sampleEvery, peakUtilization: peakFootprint === 0 ? 0 : peakRequested / peakFootprint, errors };
+  }
+}
+
 /** Runs `program` to the end under `policyName`. @throws UnknownPolicyError */
 export function buildTimeline(program: Program, policyName: string): Timeline {
-  const machine = new Machine(program, policyName);
-  const total = program.ops.length;
-  const sampleEvery = Math.max(1, Math.ceil(total / TARGET_SAMPLES));
-  const outcomes: OpOutcome[] = [];
-  const samples: Sample[] = [sampleOf(machine)];
-  let peakRequested = 0;
-  let peakFootprint = 0;
-  let errors = 0;
-  while (!machine.done) {
-    const outcome = machine.applyNext();
-    outcomes.push(outcome);
-    if (outcome.error !== undefined) errors += 1;
-    peakRequested = Math.max(peakRequested, machine.liveRequestedBytes);
-    if (outcome.syscalls.length > 0 || machine.step === 1) {
-      const stats = machine.heap.stats();
-      peakFootprint = Math.max(peakFootprint, stats.heapBytes + stats.mappedBytes);
-    }
-    if (machine.step % sampleEvery === 0 || machine.done) samples.push(sampleOf(machine));
-  }
-  return {
-    policyName,
-    outcomes,
-    samples,
-    sampleEvery,
-    peakUtilization: peakFootprint === 0 ? 0 : peakRequested / peakFootprint,
-    errors,
-  };
+  const builder = new TimelineBuilder(program, policyName);
+  builder.runUntil(Number.POSITIVE_INFINITY);
+  return builder.result();
 }
 
 /**
