@@ -16,9 +16,5 @@ export const nativeUnavailable: string | undefined =
 /** `title`, plus ` (skipped: reason)` when `reason` is set, so a skipped suite says why in its name. */
 export const titled = (title: string, reason: string | undefined): string => (reason === undefined ? title : `${title} (skipped: ${reason})`);
 
-/**
- * Why this process's real break cannot grow, or undefined when it can (or native is unavailable): now
- * and then Node maps memory right above the break at start-up, and then every growth is refused.
- */
-export const processBreakBlocked: string | undefined =
-  native === undefined || native.isProcessBreakMovable() ? undefined : "this process's break cannot grow: Node mapped memory right above it (rare; a rerun gets a new layout)";
+/** Why this process's real break cannot grow, or undefined when it can (or native is unavailable). */
+export const processBreakBlocked: string | undefined = native?.processBreakBlockedReason();

@@ -19,3 +19,17 @@ export function isProcessBreakMovable(): boolean {
   binding.brk(current);
   return true;
 }
+
+/** Whether the break could grow when first asked: probed once per process, then remembered. */
+let breakMovable: boolean | undefined;
+
+/**
+ * Why a program that grows this process's break cannot run here, as one line for a skipped test or
+ * a tool's message; `undefined` when the break can grow. Probes with {@link isProcessBreakMovable}
+ * on the first call only (the layout that blocks the break is fixed at start-up).
+ * @throws NativeBackendUnavailableError when the addon cannot load.
+ */
+export function processBreakBlockedReason(): string | undefined {
+  breakMovable ??= isProcessBreakMovable();
+  return breakMovable ? undefined : "this process's break cannot grow: Node mapped memory right above it (rare; a rerun gets a new layout)";
+}

@@ -4,7 +4,7 @@
 import { ERRNO_VALUES, SegmentationFault, type Errno, type SyscallEvent } from "@osmem/syscalls";
 import { afterEach, expect, it } from "vitest";
 import type { NativeBackend, NativeBackendOptions } from "./api.js";
-import { isProcessBreakMovable } from "./break-probe.js";
+import { isProcessBreakMovable, processBreakBlockedReason } from "./break-probe.js";
 import { createNativeBackend } from "./create-native-backend.js";
 import { describeNative } from "./internal/describe-native.js";
 import { requireBinding } from "./load-binding.js";
@@ -130,6 +130,7 @@ describeNative("native backend, process break", () => {
   it("probes whether the break can grow without leaving it moved", () => {
     const before = requireBinding().peekBreak();
     expect(isProcessBreakMovable()).toBe(true); // this suite runs only where it can
+    expect(processBreakBlockedReason()).toBeUndefined();
     expect(requireBinding().peekBreak()).toBe(before);
   });
 

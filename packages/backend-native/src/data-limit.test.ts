@@ -15,7 +15,7 @@ const DIST_ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 /** The child: everything it learns goes to stdout as one JSON line. */
 const childScript = (entry: string): string => `
 import { readFileSync } from "node:fs";
-import { createNativeBackend, getDataLimit, isProcessBreakMovable, setDataLimit } from ${JSON.stringify(pathToFileURL(entry).href)};
+import { createNativeBackend, getDataLimit, isProcessBreakMovable, processBreakBlockedReason, setDataLimit } from ${JSON.stringify(pathToFileURL(entry).href)};
 const MiB = 1024 * 1024;
 const vmDataBytes = () => Number(/VmData:\\s+(\\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))[1]) * 1024;
 const processHeap = createNativeBackend();
@@ -25,6 +25,7 @@ const reservedStart = reserved.brk(0).value;
 const original = getDataLimit();
 setDataLimit(vmDataBytes());
 const movableAtLimit = isProcessBreakMovable();
+const reasonAtLimit = processBreakBlockedReason();
 const breakAfterProbe = processHeap.peekBreak();
 const limitBytes = vmDataBytes() + 16 * MiB;
 setDataLimit(limitBytes);
@@ -38,7 +39,7 @@ setDataLimit(original.softBytes);
 const mmapRestored = processHeap.mmap(64 * MiB);
 processHeap.dispose();
 reserved.dispose();
-console.log(JSON.stringify({ movableAtLimit, breakAfterProbe, limitBytes, lowered, brkBeyond, mmapBeyond, reservedBeyond, mmapSmall, start, breakAfter, mmapRestored, restored: getDataLimit().softBytes === original.softBytes }));
+console.log(JSON.stringify({ movableAtLimit, reasonAtLimit, reasonLater: processBreakBlockedReason() ?? null, breakAfterProbe, limitBytes, lowered, brkBeyond, mmapBeyond, reservedBeyond, mmapSmall, start, breakAfter, mmapRestored, restored: getDataLimit().softBytes === original.softBytes }));
 `;
 
 describeNative("RLIMIT_DATA exhaustion in a child process", () => {
@@ -54,6 +55,8 @@ describeNative("RLIMIT_DATA exhaustion in a child process", () => {
     const report = JSON.parse(child.stdout) as Record<string, unknown>;
     expect(report["movableAtLimit"]).toBe(false); // the probe sees a break that cannot grow...
     expect(report["breakAfterProbe"]).toBe(report["start"]); // ...and leaves it where it was
+    expect(report["reasonAtLimit"]).toMatch(/break cannot grow/); // the reason says so in words...
+    expect(report["reasonLater"]).toBe(report["reasonAtLimit"]); // ...and is remembered once probed
     expect(report["lowered"]).toBe(report["limitBytes"]);
     expect(report["brkBeyond"]).toEqual({ ok: false, errno: "ENOMEM" });
     expect(report["mmapBeyond"]).toEqual({ ok: false, errno: "ENOMEM" });

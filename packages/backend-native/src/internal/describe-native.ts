@@ -2,17 +2,8 @@
 // process break, when that break can grow), and otherwise a skipped suite whose title carries the
 // one-line reason, so a machine or process that cannot run it shows why nothing ran.
 import { describe } from "vitest";
-import { isProcessBreakMovable } from "../break-probe.js";
+import { processBreakBlockedReason } from "../break-probe.js";
 import { nativeBackendUnavailableReason } from "../load-binding.js";
-
-/** Whether the process break can grow in this process: probed on first use, then remembered. */
-let breakMovable: boolean | undefined;
-
-/** Why a suite that grows the real process break cannot run in this process, or undefined. */
-function processBreakBlockedReason(): string | undefined {
-  breakMovable ??= isProcessBreakMovable();
-  return breakMovable ? undefined : "this process's break cannot grow: Node mapped memory right above it (rare; a rerun gets a new layout)";
-}
 
 /**
  * `describe.runIf(isNativeBackendAvailable())`, plus a visible skip naming the reason when not. With
