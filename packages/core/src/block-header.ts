@@ -76,6 +76,8 @@ export class BlockHeaders {
   readonly memory: Memory;
   /** The window's first address, its length in bytes (0: no window) and its words. */
   private base = 0;
+  /** The low 32 bits of `base`: a window spans at most 2^32 bytes, so an address inside it is `base` plus the difference of the low words, modulo 2^32. */
+  private baseLow = 0;
   private lengthBytes = 0;
   private u32: Uint32Array = NO_WORDS;
   private i32: Int32Array = NO_SIGNED_WORDS;
@@ -88,7 +90,9 @@ export class BlockHeaders {
   refresh(addr: Addr): void {
     const window = addr === 0 || this.memory.windowAt === undefined ? undefined : this.memory.windowAt(addr);
     this.base = window === undefined ? 0 : window.base;
-    this.lengthBytes = window === undefined ? 0 : window.lengthBytes;
+    this.baseLow = this.base >>> 0;
+    // At most 2^32 bytes, as MemoryWindow promises: the *WordAt link readers depend on it.
+    this.lengthBytes = window === undefined ? 0 : Math.min(window.lengthBytes, TWO_POW_32);
     this.u32 = window === undefined ? NO_WORDS : window.u32;
     this.i32 = window === undefined ? NO_SIGNED_WORDS : window.i32;
   }
@@ -149,6 +153,29 @@ export class BlockHeaders {
    */
   wordAt(block: Addr): number {
     return (block - this.base) / 4;
+  }
+  /** The address of the header at word `w` (the inverse of {@link BlockHeaders.wordAt}). */
+  addrAt(w: number): Addr {
+    return this.base + w * 4;
+  }
+  /**
+   * The header word of the previous block of the header at word `w`, or -1 for none: the link read as
+   * its low word alone (integer arithmetic only). pre: the link is 0 or a header inside the window, as
+   * in a heap whose list is intact and which the window covers.
+   */
+  prevWordAt(w: number): number {
+    const low = this.u32[w + OFF_PREV / 4]!;
+    return low === 0 && this.u32[w + OFF_PREV / 4 + 1] === 0 ? -1 : (low - this.baseLow) >>> 2;
+  }
+  /** The header word of the next block, or -1 for none; see {@link BlockHeaders.prevWordAt}. */
+  nextWordAt(w: number): number {
+    const low = this.u32[w + OFF_NEXT / 4]!;
+    return low === 0 && this.u32[w + OFF_NEXT / 4 + 1] === 0 ? -1 : (low - this.baseLow) >>> 2;
+  }
+  /** Copies the next link of the header at word `from` into the header at word `to`. */
+  copyNextAt(to: number, from: number): void {
+    this.u32[to + OFF_NEXT / 4] = this.u32[from + OFF_NEXT / 4]!;
+    this.u32[to + OFF_NEXT / 4 + 1] = this.u32[from + OFF_NEXT / 4 + 1]!;
   }
   /** The payload size in the header at word `w` (from {@link wordAt}). */
   sizeAt(w: number): number {

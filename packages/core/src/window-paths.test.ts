@@ -27,24 +27,34 @@ const POLICIES: FitPolicy[] = [
 /** The bytes from the heap's start to its break, as one string (cheap to compare, and short in a failure message when equal). */
 const heapBytes = (heap: Heap): string => Buffer.from(heap.backend.memory.readBytes(heap.heapStart, heap.stats().heapBytes)).toString("hex");
 
+/**
+ * Heap starts: the simulator's default, and one a page below a 4 GiB boundary, so that the low words
+ * of the heap's addresses wrap around (the window paths follow links by their low word alone).
+ */
+const HEAP_STARTS = [undefined, 2 ** 33 - 4096];
+
 describe.each(LEVELS)("at check level %i", (checkLevel) => {
-  it.each(POLICIES)("random programs with $name leave the same heap with and without a window", (policy) => {
-    fc.assert(
-      fc.property(heapOpsArbitrary({ minOps: 30 }), (ops) => {
-        const windowed = createHeap({ backend: createSimBackend(), policy, checkLevel });
-        const plain = createHeap({ backend: withoutMemoryWindow(createSimBackend()), policy, checkLevel });
-        const a = runCheckedProgram(windowed, ops, { freeAll: false });
-        const b = runCheckedProgram(plain, ops, { freeAll: false });
-        expect(a.problem).toBeUndefined();
-        expect(b).toEqual(a);
-        expect(walkBlocks(plain)).toEqual(walkBlocks(windowed));
-        expect(plain.stats()).toEqual(windowed.stats());
-        // Every byte, free payloads included: the window paths write what the general paths write.
-        expect(heapBytes(plain) === heapBytes(windowed)).toBe(true);
-      }),
-      { seed: SEED, numRuns: 40 },
-    );
-  });
+  it.each(POLICIES.flatMap((policy) => HEAP_STARTS.map((heapStart) => ({ policy, heapStart, name: policy.name }))))(
+    "random programs with $name (heap start $heapStart) leave the same heap with and without a window",
+    ({ policy, heapStart }) => {
+      fc.assert(
+        fc.property(heapOpsArbitrary({ minOps: 30 }), (ops) => {
+          const windowed = createHeap({ backend: createSimBackend({ heapStart }), policy, checkLevel });
+          const plain = createHeap({ backend: withoutMemoryWindow(createSimBackend({ heapStart })), policy, checkLevel });
+          const a = runCheckedProgram(windowed, ops, { freeAll: false });
+          const b = runCheckedProgram(plain, ops, { freeAll: false });
+          expect(a.problem).toBeUndefined();
+          if (heapStart !== undefined && windowed.heapStart !== 0) expect(windowed.heapStart).toBe(heapStart);
+          expect(b).toEqual(a);
+          expect(walkBlocks(plain)).toEqual(walkBlocks(windowed));
+          expect(plain.stats()).toEqual(windowed.stats());
+          // Every byte, free payloads included: the window paths write what the general paths write.
+          expect(heapBytes(plain) === heapBytes(windowed)).toBe(true);
+        }),
+        { seed: SEED, numRuns: 40 },
+      );
+    },
+  );
 
   /** A heap with live, free and merged blocks, and the pointers a buggy program could pass to free. */
   function scene(heap: Heap): { name: string; ptr: number }[] {

@@ -8,6 +8,7 @@
 // a window and compares every heap byte.
 import type { Addr } from "@osmem/syscalls";
 import { BlockStatus, HEADER_BYTES } from "../api.js";
+import type { BlockHeaders } from "../block-header.js";
 import type { HeapState } from "./heap-state.js";
 
 /**
@@ -23,8 +24,8 @@ export function releaseInWindow(s: HeapState, block: Addr, sizeBytes: number): b
   if (s.coalescingImmediate) {
     // Merged with its free neighbours at once, before the strategy hears of it.
     sizeBytes = absorbFreeAfter(s, block, w, sizeBytes);
-    for (let prev = h.prevAt(w); isFreeBefore(s, prev, block); prev = h.prevAt(w)) {
-      const p = h.wordAt(prev);
+    for (let p = h.prevWordAt(w); isFreeBefore(h, p, w); p = h.prevWordAt(w)) {
+      const prev = h.addrAt(p);
       const prevBytes = h.sizeAt(p);
       s.removeFree(prev, prevBytes, "resized");
       unlinkNext(s, prev, p, w);
@@ -78,19 +79,24 @@ export function carveInWindow(s: HeapState, block: Addr, frontBytes: number, tak
 export function mergeRunInWindow(s: HeapState, queued: Addr): boolean {
   if (!s.heapInWindow) return false;
   const h = s.headers;
-  let first = queued;
-  for (let prev = h.prevAt(h.wordAt(first)); isFreeBefore(s, prev, first); prev = h.prevAt(h.wordAt(first))) first = prev;
-  const w = h.wordAt(first);
+  let w = h.wordAt(queued);
+  for (let p = h.prevWordAt(w); isFreeBefore(h, p, w); p = h.prevWordAt(w)) w = p;
   const firstBytes = h.sizeAt(w);
-  if (!isFreeAfter(s, first, firstBytes, h.nextAt(w))) return true;
+  if (!isFreeAfter(h, w, firstBytes, h.nextWordAt(w))) return true;
   // The strategy hears of the run once: the first block leaves the free set, the others are absorbed
   // (each leaving it), and the merged block comes back.
+  const first = h.addrAt(w);
   s.removeFree(first, firstBytes, "resized");
   addFreeBlock(s, first, w, absorbFreeAfter(s, first, w, firstBytes), "merged");
   return true;
 }
 
 // --- list surgery on window words, as heap-state.ts does it through accessors ---
+// Links are followed as header words (BlockHeaders.prevWordAt/nextWordAt, -1 for none): the list of
+// a heap the window covers only ever links headers inside it.
+
+/** Header words per header. */
+const HEADER_WORDS = HEADER_BYTES / 4;
 
 /**
  * Folds every touching free block after `block` (header word `w`, payload `sizeBytes`, not in the
@@ -100,10 +106,9 @@ export function mergeRunInWindow(s: HeapState, queued: Addr): boolean {
 function absorbFreeAfter(s: HeapState, block: Addr, w: number, sizeBytes: number): number {
   const h = s.headers;
   let merged = sizeBytes;
-  for (let next = h.nextAt(w); isFreeAfter(s, block, merged, next); next = h.nextAt(w)) {
-    const n = h.wordAt(next);
+  for (let n = h.nextWordAt(w); isFreeAfter(h, w, merged, n); n = h.nextWordAt(w)) {
     const nextBytes = h.sizeAt(n);
-    s.removeFree(next, nextBytes, "merged");
+    s.removeFree(h.addrAt(n), nextBytes, "merged");
     unlinkNext(s, block, w, n);
     merged += HEADER_BYTES + nextBytes;
   }
@@ -118,21 +123,22 @@ function absorbFreeAfter(s: HeapState, block: Addr, w: number, sizeBytes: number
 function linkAfter(s: HeapState, block: Addr, w: number, added: Addr, sizeBytes: number, status: BlockStatus): number {
   const h = s.headers;
   const a = h.wordAt(added);
-  const next = h.nextAt(w);
-  h.writeAt(a, sizeBytes, status, block, next);
+  const n = h.nextWordAt(w);
+  h.writeAt(a, sizeBytes, status, block, 0);
+  h.copyNextAt(a, w);
   h.setNextAt(w, added);
-  if (next === 0) s.heapTail = added;
-  else h.setPrevAt(h.wordAt(next), added);
+  if (n < 0) s.heapTail = added;
+  else h.setPrevAt(n, added);
   return a;
 }
 
 /** Unlinks the block at header word `n`, the one after `block` (word `w`), from the list. */
 function unlinkNext(s: HeapState, block: Addr, w: number, n: number): void {
   const h = s.headers;
-  const after = h.nextAt(n);
-  h.setNextAt(w, after);
-  if (after === 0) s.heapTail = block;
-  else h.setPrevAt(h.wordAt(after), block);
+  const after = h.nextWordAt(n);
+  h.copyNextAt(w, n);
+  if (after < 0) s.heapTail = block;
+  else h.setPrevAt(after, block);
 }
 
 /**
@@ -145,20 +151,17 @@ function addFreeBlock(s: HeapState, block: Addr, w: number, sizeBytes: number, r
   s.counters.bytesFree += sizeBytes;
   s.counters.freeBlocks += 1;
   s.strategy.insertFree(block, sizeBytes, reason);
-  if (reason !== "merged" && !s.coalescingImmediate && (isFreeBefore(s, h.prevAt(w), block) || isFreeAfter(s, block, sizeBytes, h.nextAt(w)))) {
+  if (reason !== "merged" && !s.coalescingImmediate && (isFreeBefore(h, h.prevWordAt(w), w) || isFreeAfter(h, w, sizeBytes, h.nextWordAt(w)))) {
     s.queueForCoalescing(block);
   }
 }
 
-/** True when `prev` (0 or a heap block) is free and ends right where the heap block `block` starts. */
-function isFreeBefore(s: HeapState, prev: Addr, block: Addr): boolean {
-  if (prev === 0) return false;
-  const h = s.headers;
-  const p = h.wordAt(prev);
-  return h.statusAt(p) === BlockStatus.Free && prev + HEADER_BYTES + h.sizeAt(p) === block;
+/** True when the block at word `p` (-1: none) is free and ends right where the block at word `w` starts. */
+function isFreeBefore(h: BlockHeaders, p: number, w: number): boolean {
+  return p >= 0 && h.statusAt(p) === BlockStatus.Free && p + HEADER_WORDS + h.sizeAt(p) / 4 === w;
 }
 
-/** True when `next` (0 or a heap block) is free and starts right where `block`, with a payload of `blockBytes`, ends. */
-function isFreeAfter(s: HeapState, block: Addr, blockBytes: number, next: Addr): boolean {
-  return next !== 0 && s.headers.statusAt(s.headers.wordAt(next)) === BlockStatus.Free && block + HEADER_BYTES + blockBytes === next;
+/** True when the block at word `n` (-1: none) is free and starts right where the block at word `w`, with a payload of `blockBytes`, ends. */
+function isFreeAfter(h: BlockHeaders, w: number, blockBytes: number, n: number): boolean {
+  return n >= 0 && h.statusAt(n) === BlockStatus.Free && w + HEADER_WORDS + blockBytes / 4 === n;
 }
