@@ -205,11 +205,12 @@ class Explorer {
       return true;
     };
     if (arrive()) return;
-    const from = this.a.picture?.step ?? 0;
+    // Progress counts from where the first slice left the heap (a move backward restarts it at step 0).
+    const navigator = this.a.navigator;
+    const from = navigator.position;
     void (async () => {
       do {
-        const reached = this.a?.navigator.position ?? target;
-        this.showWork(`moving to step ${target}`, target === from ? 1 : Math.abs(reached - from) / Math.abs(target - from));
+        this.showWork(`moving to step ${target}`, (navigator.position - from) / Math.max(1, target - from));
         await nextTask();
         if (job !== this.moveJob) return;
       } while (!arrive());
