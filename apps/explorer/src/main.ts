@@ -146,7 +146,8 @@ class Explorer {
 
   private side(program: Program, finished: TimelineBuilder): Side {
     const policy = finished.policyName;
-    return { policy, timeline: finished.result(), navigator: new Navigator(program, policy) };
+    // The run left its heap at the last step: the navigator gets that picture, so "last" is instant.
+    return { policy, timeline: finished.result(), navigator: new Navigator(program, policy, [finished.finalPicture()]) };
   }
 
   /** The policy the menu shows: the current one, or the one a load still running was started for. */

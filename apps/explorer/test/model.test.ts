@@ -137,6 +137,12 @@ describe("navigation", () => {
     }
     expect(slices).toBe(Math.floor(program.ops.length / 64));
     expect(JSON.stringify(builder.result())).toBe(JSON.stringify(buildTimeline(program, "best-fit")));
+    // Its heap at the end is the one a navigator reaches, and a navigator given it serves the end at once.
+    const end = builder.finalPicture();
+    expect(JSON.stringify(end)).toBe(JSON.stringify(new Navigator(program, "best-fit").goTo(program.ops.length)));
+    const seeded = new Navigator(program, "best-fit", [end]);
+    expect(seeded.goTo(program.ops.length)).toBe(end);
+    expect(seeded.position, "served from the cache, no call replayed").toBe(0);
   });
 
   it("a move spread over slices arrives at the state a direct move reaches, forward and backward", () => {

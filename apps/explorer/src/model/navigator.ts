@@ -25,10 +25,12 @@ export class Navigator {
   private movingTo = -1;
   private prefetchFrom = 0;
 
-  constructor(program: Program, policyName: string) {
+  /** `known`: pictures of steps already computed elsewhere (e.g. a timeline's last step), served from the cache. */
+  constructor(program: Program, policyName: string, known: readonly HeapPicture[] = []) {
     this.program = program;
     this.policyName = policyName;
     this.machine = new Machine(program, policyName);
+    for (const picture of known) this.remember(picture);
   }
 
   /** The step the live heap is at (where an unfinished move stopped). */

@@ -4,6 +4,7 @@
 import { walkBlocks, type Heap } from "@osmem/core";
 import { externalFragmentationOf, freeRuns } from "@osmem/harness/browser";
 import { Machine, type OpOutcome } from "./machine.js";
+import { pictureOf, type HeapPicture } from "./picture.js";
 import type { Program } from "./program.js";
 
 /** The heap's figures after `step` calls. */
@@ -111,6 +112,15 @@ export class TimelineBuilder {
       if (machine.step % CALLS_PER_CLOCK_CHECK === 0 && performance.now() > deadlineMs) break;
     }
     return machine.done;
+  }
+
+  /**
+   * The heap after the last call, as a {@link Navigator} would picture it (the run is deterministic),
+   * so that a page can show the end of a long program without replaying it. pre: {@link TimelineBuilder.done}.
+   */
+  finalPicture(): HeapPicture {
+    if (!this.done) throw new RangeError(`the run under ${this.policyName} stopped at call ${this.step} of ${this.total}`);
+    return pictureOf(this.machine);
   }
 
   /** The timeline. pre: {@link TimelineBuilder.done}. */
