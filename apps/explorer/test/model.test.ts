@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseRef } from "@osmem/harness/browser";
-import { Machine, UnknownPolicyError } from "../src/model/machine.js";
+import { CALLS_PER_CLOCK_CHECK, Machine, UnknownPolicyError } from "../src/model/machine.js";
 import { Navigator } from "../src/model/navigator.js";
 import { ProgramParseError, programFromRef, programFromRep, programFromText } from "../src/model/program.js";
 import { buildTimeline, divergence, TimelineBuilder } from "../src/model/timeline.js";
@@ -133,9 +133,9 @@ describe("navigation", () => {
     // A deadline already passed: every slice stops at its first look at the clock.
     while (!builder.runUntil(0)) {
       slices += 1;
-      expect(builder.step).toBe(slices * 64);
+      expect(builder.step).toBe(slices * CALLS_PER_CLOCK_CHECK);
     }
-    expect(slices).toBe(Math.floor(program.ops.length / 64));
+    expect(slices).toBe(Math.floor(program.ops.length / CALLS_PER_CLOCK_CHECK));
     expect(JSON.stringify(builder.result())).toBe(JSON.stringify(buildTimeline(program, "best-fit")));
     // Its heap at the end is the one a navigator reaches, and a navigator given it serves the end at once.
     const end = builder.finalPicture();

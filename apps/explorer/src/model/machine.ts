@@ -23,6 +23,9 @@ export interface OpOutcome {
   readonly touched: number;
 }
 
+/** How many calls a sliced run (a timeline being built, a long move) applies between two looks at the clock. */
+export const CALLS_PER_CLOCK_CHECK = 64;
+
 /** Thrown for a policy name no package provides. */
 export class UnknownPolicyError extends Error {
   constructor(name: string) {

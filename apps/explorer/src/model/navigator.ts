@@ -3,7 +3,7 @@
 // one; see ADR 0006). Pictures of recently shown steps are cached, and a replay also pictures the
 // steps just before its target, so stepping back one call at a time is instant after the first.
 // A long move can also be made a slice at a time (advance with a deadline), so a page never freezes on it.
-import { Machine } from "./machine.js";
+import { CALLS_PER_CLOCK_CHECK, Machine } from "./machine.js";
 import { pictureOf, type HeapPicture } from "./picture.js";
 import type { Program } from "./program.js";
 
@@ -11,8 +11,6 @@ import type { Program } from "./program.js";
 export const REWIND_PREFETCH = 32;
 /** The cache holds pictures of at most this many blocks in all (each picture weighs its blocks). */
 export const CACHE_BLOCK_BUDGET = 250_000;
-/** How many calls a move applies between two looks at the clock. */
-const CALLS_PER_CLOCK_CHECK = 64;
 
 /** One program under one policy, positioned at a step. */
 export class Navigator {

@@ -3,7 +3,7 @@
 // programs) for the charts. Stepping never recomputes this; only the heap map needs a live heap.
 import { walkBlocks, type Heap } from "@osmem/core";
 import { externalFragmentationOf, freeRuns } from "@osmem/harness/browser";
-import { Machine, type OpOutcome } from "./machine.js";
+import { CALLS_PER_CLOCK_CHECK, Machine, type OpOutcome } from "./machine.js";
 import { pictureOf, type HeapPicture } from "./picture.js";
 import type { Program } from "./program.js";
 
@@ -56,9 +56,6 @@ function sampleOf(machine: Machine): Sample {
     externalFragmentation: externalFragmentation(machine.heap),
   };
 }
-
-/** How many calls a slice runs between two looks at the clock (a call costs microseconds). */
-const CALLS_PER_CLOCK_CHECK = 64;
 
 /**
  * A timeline built a slice at a time, so that a page can run a long program (hundreds of thousands of
@@ -119,15 +116,20 @@ export class TimelineBuilder {
    * so that a page can show the end of a long program without replaying it. pre: {@link TimelineBuilder.done}.
    */
   finalPicture(): HeapPicture {
-    if (!this.done) throw new RangeError(`the run under ${this.policyName} stopped at call ${this.step} of ${this.total}`);
+    this.requireDone();
     return pictureOf(this.machine);
   }
 
   /** The timeline. pre: {@link TimelineBuilder.done}. */
   result(): Timeline {
-    if (!this.done) throw new RangeError(`the run under ${this.policyName} stopped at call ${this.step} of ${this.total}`);
+    this.requireDone();
     const { policyName, outcomes, samples, sampleEvery, peakRequested, peakFootprint, errors } = this;
     return { policyName, outcomes, samples, sampleEvery, peakUtilization: peakFootprint === 0 ? 0 : peakRequested / peakFootprint, errors };
+  }
+
+  /** @throws RangeError while calls remain. */
+  private requireDone(): void {
+    if (!this.done) throw new RangeError(`the run under ${this.policyName} stopped at call ${this.step} of ${this.total}`);
   }
 }
 
