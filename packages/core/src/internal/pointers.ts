@@ -4,7 +4,7 @@
 // truth, so a bad free cannot corrupt the list.
 import type { Addr } from "@osmem/syscalls";
 import { ALIGN, BlockStatus, HEADER_BYTES } from "../api.js";
-import { blockEnd, blockOf, type HeaderRecord } from "../block-header.js";
+import { blockEnd, blockOf } from "../block-header.js";
 import type { HeapState } from "./heap-state.js";
 
 /**
@@ -20,43 +20,22 @@ export function findBlockOfPointer(s: HeapState, ptr: Addr): Addr {
   return block;
 }
 
-/** True when `block` is a live heap block (a mapped block's header fails the status test). */
+/**
+ * True when `block` is a live heap block (a mapped block's header fails the status test). When the
+ * window covers the heap (`s.heapInWindow`), the neighbours' back-links are read as window words.
+ */
 function isHeapBlock(s: HeapState, block: Addr): boolean {
   if (s.heapHead === 0 || block < s.heapHead || block + HEADER_BYTES > s.breakAddr) return false;
   const h = s.headers;
   const record = s.scratchHeader;
-  if (s.heapInWindow) return isHeapBlockInWindow(s, block, record);
   h.load(block, record);
   const { status, prev, next, sizeBytes } = record;
   if (status !== BlockStatus.Free && status !== BlockStatus.Alloc) return false;
-  if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || h.next(prev) !== block) return false;
-  if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || h.prev(next) !== block) return false;
+  const inWindow = s.heapInWindow;
+  if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || (inWindow ? h.nextAt(h.wordAt(prev)) : h.next(prev)) !== block) return false;
+  if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || (inWindow ? h.prevAt(h.wordAt(next)) : h.prev(next)) !== block) return false;
   const end = blockEnd(block, sizeBytes);
   return end === next || s.heapBreak.isSegmentEnd(end);
-}
-
-/**
- * {@link isHeapBlock} when the window covers the heap (`s.heapInWindow`): the same tests on window
- * words, each header located once. pre: `block` is 8-aligned and its header lies between the heap's
- * first block and the break.
- */
-function isHeapBlockInWindow(s: HeapState, block: Addr, record: HeaderRecord): boolean {
-  const h = s.headers;
-  const w = h.wordAt(block);
-  const status = h.statusAt(w);
-  if (status !== BlockStatus.Free && status !== BlockStatus.Alloc) return false;
-  const prev = h.prevAt(w);
-  const next = h.nextAt(w);
-  if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || h.nextAt(h.wordAt(prev)) !== block) return false;
-  if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || h.prevAt(h.wordAt(next)) !== block) return false;
-  const sizeBytes = h.sizeAt(w);
-  const end = blockEnd(block, sizeBytes);
-  if (end !== next && !s.heapBreak.isSegmentEnd(end)) return false;
-  record.sizeBytes = sizeBytes;
-  record.status = status;
-  record.prev = prev;
-  record.next = next;
-  return true;
 }
 
 /** pre: `addr` is an integer (a header field, as `Memory.readU64` returns it). */
