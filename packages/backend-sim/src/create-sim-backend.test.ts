@@ -233,6 +233,32 @@ describe("memory windows", () => {
     expect(after).not.toBe(before);
     expect(after?.lengthBytes).toBe(1024 * 1024);
   });
+
+  it("changes windowEpoch exactly when windowAt may answer differently", () => {
+    const backend = createSimBackend();
+    const start = backend.initialBreak;
+    const m = backend.memory;
+    const epochs = new Set<number | undefined>([m.windowEpoch]);
+    const changed = (step: () => unknown): boolean => {
+      const before = m.windowEpoch;
+      step();
+      epochs.add(m.windowEpoch);
+      return m.windowEpoch !== before;
+    };
+    expect(changed(() => backend.brk(start + 64))).toBe(true);
+    const window = m.windowAt?.(start);
+    expect(changed(() => m.writeU64(start + 8, 5))).toBe(false);
+    expect(changed(() => backend.brk(0))).toBe(false);
+    expect(changed(() => okValue(backend.munmap(okValue(backend.mmap(PAGE)), PAGE)))).toBe(false);
+    expect(changed(() => backend.brk(start + 2 ** 40))).toBe(false); // refused: nothing moved
+    expect(m.windowAt?.(start)).toBe(window);
+    expect(changed(() => backend.brk(start + 32))).toBe(true); // lowered
+    expect(changed(() => backend.moveBreakExternally(start + 4 * 1024 * 1024))).toBe(true); // a new buffer
+    expect(m.windowAt?.(start)?.lengthBytes).toBe(4 * 1024 * 1024);
+    expect(changed(() => backend.release())).toBe(true);
+    expect(m.windowAt?.(start)).toBeUndefined();
+    expect(epochs.size).toBe(5); // never back to a value already seen
+  });
 });
 
 describe("heap buffers", () => {

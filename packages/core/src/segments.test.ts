@@ -1,5 +1,5 @@
 import { createSimBackend, type SimBackend } from "@osmem/backend-sim";
-import type { Addr, SyscallBackend } from "@osmem/syscalls";
+import { SegmentationFault, type Addr, type SyscallBackend } from "@osmem/syscalls";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_PREALLOC_BYTES, HEADER_BYTES, type Heap } from "./api.js";
@@ -68,6 +68,17 @@ describe("a break moved behind the heap's back", () => {
     expect(p).toBe(foreignEnd + 4 + HEADER_BYTES);
     expect(newEvents(() => heap.malloc(16))).toMatchObject([{ kind: "brk", addr: foreignEnd + 4 + 2 * (HEADER_BYTES + 16) }]);
     expect(checkHeap(heap)).toEqual([]);
+  });
+
+  it("faults on blocks a lowered break took away instead of using the bytes behind it", () => {
+    // A window fetched before the break moved still spans the lost bytes (zeroed by the backend);
+    // the heap must notice the move on its next call and go through memory, which faults.
+    const p = heap.malloc(64);
+    const q = heap.malloc(64);
+    heap.free(p);
+    backend.moveBreakExternally(base + 64);
+    expect(() => heap.malloc(64)).toThrow(SegmentationFault);
+    expect(() => heap.free(q)).toThrow(SegmentationFault);
   });
 
   it("refuses to grow when the break was lowered into the heap", () => {

@@ -76,6 +76,14 @@ export interface Memory {
    * is valid only until the next `brk`, `mmap` or `munmap` made by anyone: fetch a new one after each.
    */
   windowAt?(addr: Addr): MemoryWindow | undefined;
+  /**
+   * Optional: a number that changes whenever {@link Memory.windowAt} may answer differently from
+   * before (a region holding a window grew, shrank, moved to another buffer or was released), whoever
+   * caused it. While it keeps its value, every window fetched since it last changed is still exact, so
+   * a caller may skip fetching again. A backend that cannot tell (its windows may go stale behind its
+   * back) leaves it `undefined`, and callers fetch after every syscall as `windowAt` asks.
+   */
+  readonly windowEpoch?: number;
 }
 
 /**

@@ -21,6 +21,8 @@ export class Region {
   words: Uint32Array;
   /** The same words, signed. */
   signedWords: Int32Array;
+  /** Bumped whenever `end` or the buffer changes (what a memory window over the region depends on). */
+  generation = 0;
 
   constructor(start: Addr, end: Addr, bytes: Uint8Array) {
     this.start = start;
@@ -66,6 +68,7 @@ export function ensureHeapCapacity(heap: Region, lengthBytes: number, maxCapacit
   heap.view = new DataView(grown.buffer);
   heap.words = wordsOf(grown);
   heap.signedWords = new Int32Array(grown.buffer, 0, heap.words.length);
+  heap.generation += 1;
   return true;
 }
 
@@ -79,6 +82,7 @@ export function releaseHeap(heap: Region): void {
   heap.view = new DataView(empty.buffer);
   heap.words = wordsOf(empty);
   heap.signedWords = new Int32Array(empty.buffer);
+  heap.generation += 1;
   recycleHeap(bytes, usedBytes);
 }
 
@@ -86,4 +90,5 @@ export function releaseHeap(heap: Region): void {
 export function setHeapEnd(heap: Region, end: Addr): void {
   if (end < heap.end) heap.bytes.fill(0, end - heap.start, heap.end - heap.start);
   heap.end = end;
+  heap.generation += 1;
 }

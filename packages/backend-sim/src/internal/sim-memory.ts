@@ -21,10 +21,9 @@ interface Segment {
 export class SimMemory implements Memory {
   private readonly scratchBytes = new Uint8Array(8);
   private readonly scratchView = new DataView(this.scratchBytes.buffer);
-  /** The heap's window as last handed out, and the heap buffer and end it was made for. */
+  /** The heap's window as last handed out, and the heap's generation it was made for (-1: none yet). */
   private heapWindow: MemoryWindow | undefined = undefined;
-  private heapWindowBytes: Uint8Array | undefined = undefined;
-  private heapWindowEnd: Addr = 0;
+  private heapWindowGeneration = -1;
 
   constructor(
     private readonly heap: Region,
@@ -157,13 +156,20 @@ export class SimMemory implements Memory {
   windowAt(addr: Addr): MemoryWindow | undefined {
     const heap = this.heap;
     if (!HOST_IS_LITTLE_ENDIAN || !(addr >= heap.start && addr < heap.end)) return undefined;
-    if (this.heapWindowBytes !== heap.bytes || this.heapWindowEnd !== heap.end) {
+    if (this.heapWindowGeneration !== heap.generation) {
       const lengthBytes = Math.min(Math.floor((heap.end - heap.start) / 8) * 8, TWO_POW_32);
       this.heapWindow = { base: heap.start, lengthBytes, u32: heap.words, i32: heap.signedWords };
-      this.heapWindowBytes = heap.bytes;
-      this.heapWindowEnd = heap.end;
+      this.heapWindowGeneration = heap.generation;
     }
     return this.heapWindow;
+  }
+
+  /**
+   * Changes whenever the heap's end or buffer changes (a `brk` by anyone, a buffer regrowth, the
+   * backend's release): only the heap has windows. Mappings coming and going leave it alone.
+   */
+  get windowEpoch(): number {
+    return this.heap.generation;
   }
 
   /** The region holding all of `[addr, addr + lengthBytes)`, or `undefined` (slow path). The heap is tried first. */

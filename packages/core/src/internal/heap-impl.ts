@@ -84,7 +84,7 @@ export class HeapImpl implements Heap {
 
   malloc(sizeBytes: number): Addr {
     requireSize("malloc", sizeBytes);
-    this.state.refreshHeaders();
+    this.state.refreshHeadersIfStale();
     this.checkAll();
     const ptr = this.allocate(sizeBytes, this.mmapThreshold);
     this.checkAll();
@@ -95,7 +95,7 @@ export class HeapImpl implements Heap {
     requireSize("calloc count", count);
     requireSize("calloc", sizeBytes);
     if (count === 0 || sizeBytes === 0) return 0;
-    this.state.refreshHeaders();
+    this.state.refreshHeadersIfStale();
     this.checkAll();
     const total = count * sizeBytes;
     if (total > MAX_REQUEST_BYTES) {
@@ -111,7 +111,7 @@ export class HeapImpl implements Heap {
   realloc(ptr: Addr, sizeBytes: number): Addr {
     requireSize("realloc", sizeBytes);
     if (ptr === 0) return this.malloc(sizeBytes);
-    this.state.refreshHeaders();
+    this.state.refreshHeadersIfStale();
     const slab = this.state.slabs?.find(ptr);
     if (slab !== undefined) return this.resizeSlabObject(slab, ptr, sizeBytes);
     const block = this.blockOfPointer("realloc", ptr);
@@ -129,7 +129,7 @@ export class HeapImpl implements Heap {
 
   free(ptr: Addr): void {
     if (ptr === 0) return;
-    this.state.refreshHeaders();
+    this.state.refreshHeadersIfStale();
     const s = this.state;
     const slab = s.slabs?.find(ptr);
     if (slab !== undefined) {
@@ -149,7 +149,7 @@ export class HeapImpl implements Heap {
   }
 
   usableSize(ptr: Addr): number {
-    this.state.refreshHeaders();
+    this.state.refreshHeadersIfStale();
     const slab = this.state.slabs?.find(ptr);
     if (slab !== undefined) {
       const slabs = this.state.slabs!;

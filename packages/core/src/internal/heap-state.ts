@@ -101,10 +101,23 @@ export class HeapState implements BlockView {
    * at the start of every public call (someone else may have moved the break in between).
    */
   refreshHeaders(): void {
+    this.windowEpochSeen = this.memory.windowEpoch;
     const { heapStart, breakAddr } = this.heapBreak;
     this.headers.refresh(heapStart);
     this.heapInWindow = heapStart !== 0 && this.headers.covers(heapStart, breakAddr);
   }
+
+  /**
+   * {@link refreshHeaders} at the start of a public call, skipped when the memory's `windowEpoch` says
+   * no window changed since the last refresh (this heap's own syscalls refresh right after they return,
+   * so only other callers' syscalls can have made the window stale in between).
+   */
+  refreshHeadersIfStale(): void {
+    const epoch = this.memory.windowEpoch;
+    if (epoch === undefined || epoch !== this.windowEpochSeen) this.refreshHeaders();
+  }
+  /** The memory's `windowEpoch` at the last {@link refreshHeaders}. */
+  private windowEpochSeen: number | undefined = undefined;
 
   /**
    * True when the window covers the whole heap, from its start to this heap's break: then every heap
