@@ -8,7 +8,8 @@
 //  +16 u64 prev    header address of the previous block in the list, 0 if none
 //  +24 u64 next    header address of the next block in the list, 0 if none
 import type { Addr, Memory, MemoryWindow } from "@osmem/syscalls";
-import { ALIGN, HEADER_BYTES, type BlockStatus } from "./api.js";
+import type { BlockStatus } from "./api.js";
+import { Layout } from "./internal/layout.js";
 
 /** Byte offset of the `size` field. */
 export const OFF_SIZE = 0;
@@ -19,41 +20,33 @@ export const OFF_PREV = 16;
 /** Byte offset of the `next` field. */
 export const OFF_NEXT = 24;
 
-/** The smallest remainder worth splitting off a block: a header plus one aligned unit. */
-export const MIN_SPLIT_REMAINDER = HEADER_BYTES + ALIGN;
-
-/** Rounds `sizeBytes` up to a multiple of {@link ALIGN}. pre: a non-negative safe integer. */
-export const alignUp = (sizeBytes: number): number => Math.ceil(sizeBytes / ALIGN) * ALIGN;
+/** Rounds `sizeBytes` up to a multiple of `ALIGN` (8). pre: a non-negative safe integer. */
+export const alignUp = (sizeBytes: number): number => Math.ceil(sizeBytes / Layout.Align) * Layout.Align;
 
 /** The payload address of the block whose header is at `block`. */
-export const payloadOf = (block: Addr): Addr => block + HEADER_BYTES;
+export const payloadOf = (block: Addr): Addr => block + Layout.HeaderBytes;
 /** The header address of the block whose payload is at `payload`. */
-export const blockOf = (payload: Addr): Addr => payload - HEADER_BYTES;
+export const blockOf = (payload: Addr): Addr => payload - Layout.HeaderBytes;
 /** The address just past the block (its header plus `sizeBytes` of payload). */
-export const blockEnd = (block: Addr, sizeBytes: number): Addr => block + HEADER_BYTES + sizeBytes;
-
-/** Byte offset of the free-block tag (see `BlockView.setFreeTag`): the first payload word. */
-export const OFF_FREE_TAG = HEADER_BYTES;
+export const blockEnd = (block: Addr, sizeBytes: number): Addr => block + Layout.HeaderBytes + sizeBytes;
 
 /** Reads the payload size of `block`. */
-export const readSize = (m: Memory, block: Addr): number => m.readU64(block + OFF_SIZE);
+export const readSize = (m: Memory, block: Addr): number => m.readU64(block + Layout.OffSize);
 /** Reads the raw status of `block` (not necessarily a valid {@link BlockStatus}). */
-export const readStatus = (m: Memory, block: Addr): number => m.readI32(block + OFF_STATUS);
+export const readStatus = (m: Memory, block: Addr): number => m.readI32(block + Layout.OffStatus);
 /** Reads the previous block's header address (0 if none). */
-export const readPrev = (m: Memory, block: Addr): Addr => m.readU64(block + OFF_PREV);
+export const readPrev = (m: Memory, block: Addr): Addr => m.readU64(block + Layout.OffPrev);
 /** Reads the next block's header address (0 if none). */
-export const readNext = (m: Memory, block: Addr): Addr => m.readU64(block + OFF_NEXT);
+export const readNext = (m: Memory, block: Addr): Addr => m.readU64(block + Layout.OffNext);
 
 /** Writes a whole header, padding included. */
 export function writeHeader(m: Memory, block: Addr, sizeBytes: number, status: BlockStatus, prev: Addr, next: Addr): void {
-  m.writeU64(block + OFF_SIZE, sizeBytes);
-  m.writeI32(block + OFF_STATUS, status);
-  m.writeI32(block + OFF_STATUS + 4, 0);
-  m.writeU64(block + OFF_PREV, prev);
-  m.writeU64(block + OFF_NEXT, next);
+  m.writeU64(block + Layout.OffSize, sizeBytes);
+  m.writeI32(block + Layout.OffStatus, status);
+  m.writeI32(block + Layout.OffStatus + 4, 0);
+  m.writeU64(block + Layout.OffPrev, prev);
+  m.writeU64(block + Layout.OffNext, next);
 }
-
-const TWO_POW_32 = 2 ** 32;
 
 /** A header's fields as {@link BlockHeaders.load} reads them, in one reusable record (no allocation per read). */
 export class HeaderRecord {
@@ -92,7 +85,7 @@ export class BlockHeaders {
     this.base = window === undefined ? 0 : window.base;
     this.baseLow = this.base >>> 0;
     // At most 2^32 bytes, as MemoryWindow promises: the *WordAt link readers depend on it.
-    this.lengthBytes = window === undefined ? 0 : Math.min(window.lengthBytes, TWO_POW_32);
+    this.lengthBytes = window === undefined ? 0 : Math.min(window.lengthBytes, Layout.HighWordUnit);
     this.u32 = window === undefined ? NO_WORDS : window.u32;
     this.i32 = window === undefined ? NO_SIGNED_WORDS : window.i32;
   }
@@ -100,28 +93,28 @@ export class BlockHeaders {
   /** The index of the first word of `block`'s header in the window, or -1 when it is not inside (or not aligned). */
   private wordOf(block: Addr): number {
     const offset = block - this.base;
-    return offset >= 0 && offset <= this.lengthBytes - HEADER_BYTES && (offset & (ALIGN - 1)) === 0 ? offset / 4 : -1;
+    return offset >= 0 && offset <= this.lengthBytes - Layout.HeaderBytes && (offset & (Layout.Align - 1)) === 0 ? offset / 4 : -1;
   }
 
   /** Reads the payload size of `block`. */
   size(block: Addr): number {
     const w = this.wordOf(block);
-    return w < 0 ? this.memory.readU64(block + OFF_SIZE) : this.u32[w]! + this.u32[w + 1]! * TWO_POW_32;
+    return w < 0 ? this.memory.readU64(block + Layout.OffSize) : this.u32[w]! + this.u32[w + 1]! * Layout.HighWordUnit;
   }
   /** Reads the raw status of `block` (not necessarily a valid {@link BlockStatus}). */
   status(block: Addr): number {
     const w = this.wordOf(block);
-    return w < 0 ? this.memory.readI32(block + OFF_STATUS) : this.i32[w + OFF_STATUS / 4]!;
+    return w < 0 ? this.memory.readI32(block + Layout.OffStatus) : this.i32[w + Layout.OffStatus / 4]!;
   }
   /** Reads the previous block's header address (0 if none). */
   prev(block: Addr): Addr {
-    const w = this.wordOf(block) + OFF_PREV / 4;
-    return w < OFF_PREV / 4 ? this.memory.readU64(block + OFF_PREV) : this.u32[w]! + this.u32[w + 1]! * TWO_POW_32;
+    const w = this.wordOf(block) + Layout.OffPrev / 4;
+    return w < Layout.OffPrev / 4 ? this.memory.readU64(block + Layout.OffPrev) : this.u32[w]! + this.u32[w + 1]! * Layout.HighWordUnit;
   }
   /** Reads the next block's header address (0 if none). */
   next(block: Addr): Addr {
-    const w = this.wordOf(block) + OFF_NEXT / 4;
-    return w < OFF_NEXT / 4 ? this.memory.readU64(block + OFF_NEXT) : this.u32[w]! + this.u32[w + 1]! * TWO_POW_32;
+    const w = this.wordOf(block) + Layout.OffNext / 4;
+    return w < Layout.OffNext / 4 ? this.memory.readU64(block + Layout.OffNext) : this.u32[w]! + this.u32[w + 1]! * Layout.HighWordUnit;
   }
   /** Reads all four fields of `block`'s header into `into` (one bounds check instead of four). */
   load(block: Addr, into: HeaderRecord): void {
@@ -135,10 +128,10 @@ export class BlockHeaders {
       return;
     }
     const u32 = this.u32;
-    into.sizeBytes = u32[w]! + u32[w + 1]! * TWO_POW_32;
-    into.status = this.i32[w + OFF_STATUS / 4]!;
-    into.prev = u32[w + OFF_PREV / 4]! + u32[w + OFF_PREV / 4 + 1]! * TWO_POW_32;
-    into.next = u32[w + OFF_NEXT / 4]! + u32[w + OFF_NEXT / 4 + 1]! * TWO_POW_32;
+    into.sizeBytes = u32[w]! + u32[w + 1]! * Layout.HighWordUnit;
+    into.status = this.i32[w + Layout.OffStatus / 4]!;
+    into.prev = u32[w + Layout.OffPrev / 4]! + u32[w + Layout.OffPrev / 4 + 1]! * Layout.HighWordUnit;
+    into.next = u32[w + Layout.OffNext / 4]! + u32[w + Layout.OffNext / 4 + 1]! * Layout.HighWordUnit;
   }
 
   // --- by word index, for hot paths that place a block in the window once and then touch many fields ---
@@ -164,67 +157,67 @@ export class BlockHeaders {
    * in a heap whose list is intact and which the window covers.
    */
   prevWordAt(w: number): number {
-    const low = this.u32[w + OFF_PREV / 4]!;
-    return low === 0 && this.u32[w + OFF_PREV / 4 + 1] === 0 ? -1 : (low - this.baseLow) >>> 2;
+    const low = this.u32[w + Layout.OffPrev / 4]!;
+    return low === 0 && this.u32[w + Layout.OffPrev / 4 + 1] === 0 ? -1 : (low - this.baseLow) >>> 2;
   }
   /** The header word of the next block, or -1 for none; see {@link BlockHeaders.prevWordAt}. */
   nextWordAt(w: number): number {
-    const low = this.u32[w + OFF_NEXT / 4]!;
-    return low === 0 && this.u32[w + OFF_NEXT / 4 + 1] === 0 ? -1 : (low - this.baseLow) >>> 2;
+    const low = this.u32[w + Layout.OffNext / 4]!;
+    return low === 0 && this.u32[w + Layout.OffNext / 4 + 1] === 0 ? -1 : (low - this.baseLow) >>> 2;
   }
   /** Copies the next link of the header at word `from` into the header at word `to`. */
   copyNextAt(to: number, from: number): void {
-    this.u32[to + OFF_NEXT / 4] = this.u32[from + OFF_NEXT / 4]!;
-    this.u32[to + OFF_NEXT / 4 + 1] = this.u32[from + OFF_NEXT / 4 + 1]!;
+    this.u32[to + Layout.OffNext / 4] = this.u32[from + Layout.OffNext / 4]!;
+    this.u32[to + Layout.OffNext / 4 + 1] = this.u32[from + Layout.OffNext / 4 + 1]!;
   }
   /** The payload size in the header at word `w` (from {@link wordAt}). */
   sizeAt(w: number): number {
-    return this.u32[w]! + this.u32[w + 1]! * TWO_POW_32;
+    return this.u32[w]! + this.u32[w + 1]! * Layout.HighWordUnit;
   }
   /** The raw status in the header at word `w`. */
   statusAt(w: number): number {
-    return this.i32[w + OFF_STATUS / 4]!;
+    return this.i32[w + Layout.OffStatus / 4]!;
   }
   /** The previous block's address in the header at word `w`. */
   prevAt(w: number): Addr {
-    return this.u32[w + OFF_PREV / 4]! + this.u32[w + OFF_PREV / 4 + 1]! * TWO_POW_32;
+    return this.u32[w + Layout.OffPrev / 4]! + this.u32[w + Layout.OffPrev / 4 + 1]! * Layout.HighWordUnit;
   }
   /** The next block's address in the header at word `w`. */
   nextAt(w: number): Addr {
-    return this.u32[w + OFF_NEXT / 4]! + this.u32[w + OFF_NEXT / 4 + 1]! * TWO_POW_32;
+    return this.u32[w + Layout.OffNext / 4]! + this.u32[w + Layout.OffNext / 4 + 1]! * Layout.HighWordUnit;
   }
   /** Writes the status in the header at word `w`. */
   setStatusAt(w: number, status: BlockStatus): void {
-    this.i32[w + OFF_STATUS / 4] = status;
+    this.i32[w + Layout.OffStatus / 4] = status;
   }
   /** Writes the payload size in the header at word `w`. */
   setSizeAt(w: number, sizeBytes: number): void {
-    this.writeU64At(w + OFF_SIZE / 4, sizeBytes);
+    this.writeU64At(w + Layout.OffSize / 4, sizeBytes);
   }
   /** Writes the previous block's address in the header at word `w`. */
   setPrevAt(w: number, prev: Addr): void {
-    this.writeU64At(w + OFF_PREV / 4, prev);
+    this.writeU64At(w + Layout.OffPrev / 4, prev);
   }
   /** Writes the next block's address in the header at word `w`. */
   setNextAt(w: number, next: Addr): void {
-    this.writeU64At(w + OFF_NEXT / 4, next);
+    this.writeU64At(w + Layout.OffNext / 4, next);
   }
   /** Writes a whole header, padding included, at word `w`. */
   writeAt(w: number, sizeBytes: number, status: BlockStatus, prev: Addr, next: Addr): void {
-    this.writeU64At(w + OFF_SIZE / 4, sizeBytes);
-    this.i32[w + OFF_STATUS / 4] = status;
-    this.i32[w + OFF_STATUS / 4 + 1] = 0;
-    this.writeU64At(w + OFF_PREV / 4, prev);
-    this.writeU64At(w + OFF_NEXT / 4, next);
+    this.writeU64At(w + Layout.OffSize / 4, sizeBytes);
+    this.i32[w + Layout.OffStatus / 4] = status;
+    this.i32[w + Layout.OffStatus / 4 + 1] = 0;
+    this.writeU64At(w + Layout.OffPrev / 4, prev);
+    this.writeU64At(w + Layout.OffNext / 4, next);
   }
 
   /** Reads the free-block tag of `block` (its first payload word, signed). */
   freeTag(block: Addr): number {
-    return this.word(block + OFF_FREE_TAG) | 0;
+    return this.word(block + Layout.OffFreeTag) | 0;
   }
   /** Writes the free-block tag of `block`. pre: a 32-bit signed integer. */
   setFreeTag(block: Addr, tag: number): void {
-    this.setWord(block + OFF_FREE_TAG, tag >>> 0);
+    this.setWord(block + Layout.OffFreeTag, tag >>> 0);
   }
   /**
    * Reads the unsigned 32-bit word at `addr`, e.g. a free-block tag or a word of a slab: through the
@@ -248,26 +241,26 @@ export class BlockHeaders {
   /** Writes the payload size of `block`. pre: a safe non-negative integer. */
   setSize(block: Addr, sizeBytes: number): void {
     const w = this.wordOf(block);
-    if (w < 0) this.memory.writeU64(block + OFF_SIZE, sizeBytes);
+    if (w < 0) this.memory.writeU64(block + Layout.OffSize, sizeBytes);
     else this.writeU64At(w, sizeBytes);
   }
   /** Writes the status of `block`. */
   setStatus(block: Addr, status: BlockStatus): void {
     const w = this.wordOf(block);
-    if (w < 0) this.memory.writeI32(block + OFF_STATUS, status);
-    else this.i32[w + OFF_STATUS / 4] = status;
+    if (w < 0) this.memory.writeI32(block + Layout.OffStatus, status);
+    else this.i32[w + Layout.OffStatus / 4] = status;
   }
   /** Writes the previous block's header address. */
   setPrev(block: Addr, prev: Addr): void {
     const w = this.wordOf(block);
-    if (w < 0) this.memory.writeU64(block + OFF_PREV, prev);
-    else this.writeU64At(w + OFF_PREV / 4, prev);
+    if (w < 0) this.memory.writeU64(block + Layout.OffPrev, prev);
+    else this.writeU64At(w + Layout.OffPrev / 4, prev);
   }
   /** Writes the next block's header address. */
   setNext(block: Addr, next: Addr): void {
     const w = this.wordOf(block);
-    if (w < 0) this.memory.writeU64(block + OFF_NEXT, next);
-    else this.writeU64At(w + OFF_NEXT / 4, next);
+    if (w < 0) this.memory.writeU64(block + Layout.OffNext, next);
+    else this.writeU64At(w + Layout.OffNext / 4, next);
   }
   /** Writes a whole header, padding included. */
   write(block: Addr, sizeBytes: number, status: BlockStatus, prev: Addr, next: Addr): void {
@@ -276,19 +269,19 @@ export class BlockHeaders {
       writeHeader(this.memory, block, sizeBytes, status, prev, next);
       return;
     }
-    this.writeU64At(w + OFF_SIZE / 4, sizeBytes);
-    this.i32[w + OFF_STATUS / 4] = status;
-    this.i32[w + OFF_STATUS / 4 + 1] = 0;
-    this.writeU64At(w + OFF_PREV / 4, prev);
-    this.writeU64At(w + OFF_NEXT / 4, next);
+    this.writeU64At(w + Layout.OffSize / 4, sizeBytes);
+    this.i32[w + Layout.OffStatus / 4] = status;
+    this.i32[w + Layout.OffStatus / 4 + 1] = 0;
+    this.writeU64At(w + Layout.OffPrev / 4, prev);
+    this.writeU64At(w + Layout.OffNext / 4, next);
   }
 
   private writeU64At(w: number, value: number): void {
     const low = value >>> 0;
     this.u32[w] = low;
-    this.u32[w + 1] = (value - low) / TWO_POW_32;
+    this.u32[w + 1] = (value - low) / Layout.HighWordUnit;
   }
 }
 
 /** True when `value` is a multiple of {@link ALIGN}. */
-export const isAligned = (value: number): boolean => value % ALIGN === 0;
+export const isAligned = (value: number): boolean => value % Layout.Align === 0;

@@ -3,7 +3,7 @@
 // too), so before each growth it checks, untraced, that the break is still where this heap left it;
 // when it is not, the heap continues in a new segment at the new break. No block spans two segments.
 import type { Addr, Errno, SyscallBackend } from "@osmem/syscalls";
-import { ALIGN } from "../api.js";
+import { Layout } from "./layout.js";
 
 /** A contiguous run of heap memory this heap raised the break over. */
 export interface HeapSegment {
@@ -112,4 +112,4 @@ export class HeapBreak {
   }
 }
 
-const alignUp = (addr: Addr): Addr => Math.ceil(addr / ALIGN) * ALIGN;
+const alignUp = (addr: Addr): Addr => Math.ceil(addr / Layout.Align) * Layout.Align;

@@ -4,10 +4,8 @@
 import type { Addr, Errno, SyscallBackend } from "@osmem/syscalls";
 import {
   AllocatorMisuseError,
-  BlockStatus,
   DEFAULT_MMAP_THRESHOLD_BYTES,
   DEFAULT_PREALLOC_BYTES,
-  HEADER_BYTES,
   InvalidSizeError,
   MAX_SLAB_OBJECT_BYTES,
   type CheckLevel,
@@ -15,9 +13,10 @@ import {
   type HeapOptions,
   type HeapStats,
 } from "../api.js";
-import { MIN_SPLIT_REMAINDER, alignUp, payloadOf } from "../block-header.js";
+import { alignUp, payloadOf } from "../block-header.js";
 import { assertHeapValid } from "../check-heap.js";
 import { HeapState } from "./heap-state.js";
+import { Layout, Status } from "./layout.js";
 import { findBlockOfPointer } from "./pointers.js";
 import { SlabPool, type Slab } from "./slab-pool.js";
 
@@ -51,9 +50,9 @@ export class HeapImpl implements Heap {
     this.mmapThreshold = positive("mmapThresholdBytes", options.mmapThresholdBytes ?? shape.mmapThresholdBytes ?? DEFAULT_MMAP_THRESHOLD_BYTES);
     this.callocThreshold = positive("callocThresholdBytes", options.callocThresholdBytes ?? options.backend.pageSize);
     this.preallocBytes = positive("preallocBytes", options.preallocBytes ?? shape.preallocBytes ?? DEFAULT_PREALLOC_BYTES);
-    if (this.preallocBytes % 8 !== 0 || this.preallocBytes <= HEADER_BYTES) throw new RangeError("preallocBytes must be a multiple of 8 larger than a header");
+    if (this.preallocBytes % 8 !== 0 || this.preallocBytes <= Layout.HeaderBytes) throw new RangeError("preallocBytes must be a multiple of 8 larger than a header");
     this.growthChunkBytes = nonNegative("growthChunkBytes", options.growthChunkBytes ?? shape.growthChunkBytes ?? 0);
-    if (this.growthChunkBytes % 8 !== 0 || (this.growthChunkBytes !== 0 && this.growthChunkBytes <= HEADER_BYTES)) {
+    if (this.growthChunkBytes % 8 !== 0 || (this.growthChunkBytes !== 0 && this.growthChunkBytes <= Layout.HeaderBytes)) {
       throw new RangeError("growthChunkBytes must be 0 or a multiple of 8 larger than a header");
     }
     this.backPlacementMaxBytes = nonNegative("backPlacementMaxBytes", options.backPlacementMaxBytes ?? shape.backPlacementMaxBytes ?? 0);
@@ -120,9 +119,9 @@ export class HeapImpl implements Heap {
       return 0;
     }
     const status = this.state.headers.status(block);
-    if (status === BlockStatus.Free) return 0;
+    if (status === Status.Free) return 0;
     this.checkAll();
-    const result = status === BlockStatus.Mapped ? this.move(block, sizeBytes) : this.resizeHeapBlock(block, sizeBytes);
+    const result = status === Status.Mapped ? this.move(block, sizeBytes) : this.resizeHeapBlock(block, sizeBytes);
     this.checkAll();
     return result;
   }
@@ -140,7 +139,7 @@ export class HeapImpl implements Heap {
     }
     const block = this.blockOfPointer("free", ptr);
     const { status, sizeBytes } = s.scratchHeader;
-    if (status === BlockStatus.Free) {
+    if (status === Status.Free) {
       throw new AllocatorMisuseError("double-free", `free(0x${ptr.toString(16)}): double free, the block is already free`, ptr);
     }
     this.checkAll();
@@ -159,7 +158,7 @@ export class HeapImpl implements Heap {
       return slab.objectBytes;
     }
     const block = this.blockOfPointer("usableSize", ptr);
-    if (this.state.headers.status(block) === BlockStatus.Free) {
+    if (this.state.headers.status(block) === Status.Free) {
       throw new AllocatorMisuseError("invalid-pointer", `usableSize(0x${ptr.toString(16)}): the block is free`, ptr);
     }
     return this.state.headers.size(block);
@@ -194,7 +193,7 @@ export class HeapImpl implements Heap {
     }
     const alignedBytes = alignUp(sizeBytes);
     if (alignedBytes <= this.slabMaxBytes) return this.state.slabs!.allocate(alignedBytes);
-    if (alignedBytes + HEADER_BYTES >= threshold) {
+    if (alignedBytes + Layout.HeaderBytes >= threshold) {
       const block = this.state.mapBlock(alignedBytes);
       return block === 0 ? 0 : payloadOf(block);
     }
@@ -208,23 +207,23 @@ export class HeapImpl implements Heap {
     if (s.heapHead === 0) {
       const start = s.heapBreak.grow(this.preallocBytes);
       if (start === -1) return 0;
-      s.appendHeapBlock(start, this.preallocBytes - HEADER_BYTES, BlockStatus.Free);
+      s.appendHeapBlock(start, this.preallocBytes - Layout.HeaderBytes, Status.Free);
     }
     if (s.mayHaveAdjacentFree) s.coalescePending();
     const fit = s.strategy.findFit(alignedBytes);
     if (fit !== 0) {
       const fitBytes = s.headers.size(fit);
       if (s.checkLevel >= 1) {
-        s.assertInternal(s.headers.status(fit) === BlockStatus.Free && fitBytes >= alignedBytes, () => `policy ${this.policyName} chose 0x${fit.toString(16)}, which is not a fitting free block`);
+        s.assertInternal(s.headers.status(fit) === Status.Free && fitBytes >= alignedBytes, () => `policy ${this.policyName} chose 0x${fit.toString(16)}, which is not a fitting free block`);
       }
       return this.place(fit, fitBytes, alignedBytes);
     }
-    if (alignedBytes + HEADER_BYTES < this.growthChunkBytes) {
+    if (alignedBytes + Layout.HeaderBytes < this.growthChunkBytes) {
       const chunk = s.growFreeTail(this.growthChunkBytes);
       return chunk === 0 ? 0 : this.place(chunk, s.headers.size(chunk), alignedBytes);
     }
     const tail = s.heapTail;
-    if (s.headers.status(tail) === BlockStatus.Free) {
+    if (s.headers.status(tail) === Status.Free) {
       const tailBytes = s.headers.size(tail);
       const outcome = s.extendTail(tail, tailBytes, alignedBytes - tailBytes);
       if (outcome === "failed") return 0;
@@ -233,16 +232,16 @@ export class HeapImpl implements Heap {
         return tail;
       }
     }
-    const start = s.heapBreak.grow(alignedBytes + HEADER_BYTES);
+    const start = s.heapBreak.grow(alignedBytes + Layout.HeaderBytes);
     if (start === -1) return 0;
-    s.appendHeapBlock(start, alignedBytes, BlockStatus.Alloc);
+    s.appendHeapBlock(start, alignedBytes, Status.Alloc);
     return start;
   }
 
   /** Allocates `alignedBytes` out of the free `block`: from its high end for small requests when the shape says so, else from its low end. */
   private place(block: Addr, blockBytes: number, alignedBytes: number): Addr {
     const s = this.state;
-    if (alignedBytes <= this.backPlacementMaxBytes && blockBytes - alignedBytes >= MIN_SPLIT_REMAINDER) {
+    if (alignedBytes <= this.backPlacementMaxBytes && blockBytes - alignedBytes >= Layout.MinSplitRemainder) {
       return s.carveFromBack(block, blockBytes, alignedBytes);
     }
     s.allocateFree(block, blockBytes);
@@ -256,7 +255,7 @@ export class HeapImpl implements Heap {
     const alignedBytes = alignUp(sizeBytes);
     let currentBytes = s.headers.size(block);
     if (alignedBytes === currentBytes) return payloadOf(block);
-    if (alignedBytes + HEADER_BYTES >= this.mmapThreshold) return this.move(block, sizeBytes);
+    if (alignedBytes + Layout.HeaderBytes >= this.mmapThreshold) return this.move(block, sizeBytes);
     if (alignedBytes < currentBytes) {
       s.splitAllocated(block, currentBytes, alignedBytes);
       return payloadOf(block);

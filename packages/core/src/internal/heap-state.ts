@@ -5,7 +5,6 @@
 import type { Addr, Errno, Memory, SyscallBackend } from "@osmem/syscalls";
 import {
   BlockStatus,
-  HEADER_BYTES,
   InvariantError,
   type BlockView,
   type CheckLevel,
@@ -15,7 +14,8 @@ import {
   type HeapStats,
 } from "../api.js";
 import { HeapBreak } from "./heap-break.js";
-import { BlockHeaders, HeaderRecord, MIN_SPLIT_REMAINDER, blockEnd, payloadOf } from "../block-header.js";
+import { BlockHeaders, HeaderRecord, blockEnd, payloadOf } from "../block-header.js";
+import { Layout, Status } from "./layout.js";
 import { carveInWindow, mergeRunInWindow, releaseInWindow, splitInWindow } from "./window-paths.js";
 import { findBlockOfPointer } from "./pointers.js";
 import type { SlabPool } from "./slab-pool.js";
@@ -144,13 +144,13 @@ export class HeapState implements BlockView {
   /** True when the block after `block` is free and starts right where `block` ends. */
   hasFreeNeighbourAfter(block: Addr): boolean {
     const next = this.headers.next(block);
-    return next !== 0 && this.headers.status(next) === BlockStatus.Free && this.touches(block, next);
+    return next !== 0 && this.headers.status(next) === Status.Free && this.touches(block, next);
   }
 
   /** The block before `block` when it is free and ends right where `block` starts; else 0. */
   private freeNeighbourBefore(block: Addr): Addr {
     const prev = this.headers.prev(block);
-    return prev !== 0 && this.headers.status(prev) === BlockStatus.Free && this.touches(prev, block) ? prev : 0;
+    return prev !== 0 && this.headers.status(prev) === Status.Free && this.touches(prev, block) ? prev : 0;
   }
 
   // --- BlockView ---
@@ -168,7 +168,7 @@ export class HeapState implements BlockView {
     return this.headers.size(block);
   }
   isFree(block: Addr): boolean {
-    return this.headers.status(block) === BlockStatus.Free;
+    return this.headers.status(block) === Status.Free;
   }
   freeTag(block: Addr): number {
     return this.headers.freeTag(block);
@@ -186,7 +186,7 @@ export class HeapState implements BlockView {
 
   /** Marks `block` free and tells the strategy. */
   addFree(block: Addr, sizeBytes: number, reason: FreeInsertReason): void {
-    this.headers.setStatus(block, BlockStatus.Free);
+    this.headers.setStatus(block, Status.Free);
     this.counters.bytesFree += sizeBytes;
     this.counters.freeBlocks += 1;
     this.strategy.insertFree(block, sizeBytes, reason);
@@ -205,7 +205,7 @@ export class HeapState implements BlockView {
   /** Free block -> allocated block of the same size. */
   allocateFree(block: Addr, sizeBytes: number): void {
     this.removeFree(block, sizeBytes, "allocated");
-    this.headers.setStatus(block, BlockStatus.Alloc);
+    this.headers.setStatus(block, Status.Alloc);
     this.counters.bytesInUse += sizeBytes;
     this.counters.allocBlocks += 1;
   }
@@ -222,7 +222,7 @@ export class HeapState implements BlockView {
   /** {@link releaseBlock} for a caller that has read the block's status and size already. */
   releaseBlockOf(block: Addr, status: number, sizeBytes: number): void {
     const h = this.headers;
-    if (status === BlockStatus.Mapped) {
+    if (status === Status.Mapped) {
       this.unmapBlock(block);
       return;
     }
@@ -235,7 +235,7 @@ export class HeapState implements BlockView {
         const prevBytes = h.size(prev);
         this.removeFree(prev, prevBytes, "resized");
         this.unlinkNextOf(prev, block);
-        sizeBytes += prevBytes + HEADER_BYTES;
+        sizeBytes += prevBytes + Layout.HeaderBytes;
         block = prev;
       }
       h.setSize(block, sizeBytes);
@@ -250,11 +250,11 @@ export class HeapState implements BlockView {
   private absorbFreeAfter(block: Addr, sizeBytes: number): number {
     const h = this.headers;
     let merged = sizeBytes;
-    for (let next = h.next(block); next !== 0 && h.status(next) === BlockStatus.Free && blockEnd(block, merged) === next; next = h.next(block)) {
+    for (let next = h.next(block); next !== 0 && h.status(next) === Status.Free && blockEnd(block, merged) === next; next = h.next(block)) {
       const nextBytes = h.size(next);
       this.removeFree(next, nextBytes, "merged");
       this.unlinkNextOf(block, next);
-      merged += HEADER_BYTES + nextBytes;
+      merged += Layout.HeaderBytes + nextBytes;
     }
     if (merged !== sizeBytes) h.setSize(block, merged);
     return merged;
@@ -272,13 +272,13 @@ export class HeapState implements BlockView {
   // --- list surgery ---
 
   /** Appends a new heap block at the end of the list (it starts at the old break). */
-  appendHeapBlock(block: Addr, sizeBytes: number, status: typeof BlockStatus.Free | typeof BlockStatus.Alloc): void {
+  appendHeapBlock(block: Addr, sizeBytes: number, status: Status.Free | Status.Alloc): void {
     const h = this.headers;
     h.write(block, sizeBytes, status, this.heapTail, 0);
     if (this.heapTail === 0) this.heapHead = block;
     else h.setNext(this.heapTail, block);
     this.heapTail = block;
-    if (status === BlockStatus.Free) this.addFree(block, sizeBytes, "created");
+    if (status === Status.Free) this.addFree(block, sizeBytes, "created");
     else {
       this.counters.bytesInUse += sizeBytes;
       this.counters.allocBlocks += 1;
@@ -300,11 +300,11 @@ export class HeapState implements BlockView {
    * plus 8 bytes; the rest becomes a free block right after it. Returns true when it split.
    */
   splitAllocated(block: Addr, sizeBytes: number, keepBytes: number): boolean {
-    if (sizeBytes - keepBytes < MIN_SPLIT_REMAINDER) return false;
+    if (sizeBytes - keepBytes < Layout.MinSplitRemainder) return false;
     if (splitInWindow(this, block, sizeBytes, keepBytes)) return true;
     const rest = blockEnd(block, keepBytes);
-    let restBytes = sizeBytes - keepBytes - HEADER_BYTES;
-    this.linkAfter(block, rest, restBytes, BlockStatus.Free);
+    let restBytes = sizeBytes - keepBytes - Layout.HeaderBytes;
+    this.linkAfter(block, rest, restBytes, Status.Free);
     this.headers.setSize(block, keepBytes);
     this.counters.bytesInUse -= sizeBytes - keepBytes;
     if (this.coalescingImmediate) restBytes = this.absorbFreeAfter(rest, restBytes);
@@ -319,18 +319,18 @@ export class HeapState implements BlockView {
    */
   carveFromBack(block: Addr, sizeBytes: number, takeBytes: number): Addr {
     const h = this.headers;
-    const frontBytes = sizeBytes - takeBytes - HEADER_BYTES;
+    const frontBytes = sizeBytes - takeBytes - Layout.HeaderBytes;
     if (this.checkLevel >= 1) {
-      this.assertInternal(frontBytes >= 8 && h.status(block) === BlockStatus.Free, () => `carveFromBack: 0x${block.toString(16)} cannot give ${takeBytes} bytes`);
+      this.assertInternal(frontBytes >= 8 && h.status(block) === Status.Free, () => `carveFromBack: 0x${block.toString(16)} cannot give ${takeBytes} bytes`);
     }
     const carved = blockEnd(block, frontBytes);
     if (!carveInWindow(this, block, frontBytes, takeBytes)) {
-      this.linkAfter(block, carved, takeBytes, BlockStatus.Alloc);
+      this.linkAfter(block, carved, takeBytes, Status.Alloc);
       h.setSize(block, frontBytes);
     }
     this.strategy.removeFree(block, sizeBytes, "resized");
     this.strategy.insertFree(block, frontBytes, "split");
-    this.counters.bytesFree -= takeBytes + HEADER_BYTES;
+    this.counters.bytesFree -= takeBytes + Layout.HeaderBytes;
     this.counters.bytesInUse += takeBytes;
     this.counters.allocBlocks += 1;
     return carved;
@@ -342,14 +342,14 @@ export class HeapState implements BlockView {
    */
   growFreeTail(bytes: number): Addr {
     const tail = this.heapTail;
-    if (tail !== 0 && this.headers.status(tail) === BlockStatus.Free) {
+    if (tail !== 0 && this.headers.status(tail) === Status.Free) {
       const outcome = this.extendTail(tail, this.headers.size(tail), bytes);
       if (outcome === "failed") return 0;
       if (outcome === "extended") return tail;
     }
     const start = this.heapBreak.grow(bytes);
     if (start === -1) return 0;
-    this.appendHeapBlock(start, bytes - HEADER_BYTES, BlockStatus.Free);
+    this.appendHeapBlock(start, bytes - Layout.HeaderBytes, Status.Free);
     return start;
   }
 
@@ -363,15 +363,15 @@ export class HeapState implements BlockView {
     const nextBytes = h.size(next);
     if (this.checkLevel >= 1) {
       this.assertInternal(
-        next !== 0 && h.status(next) === BlockStatus.Free && h.status(block) === BlockStatus.Alloc,
+        next !== 0 && h.status(next) === Status.Free && h.status(block) === Status.Alloc,
         () => `absorbNext: 0x${block.toString(16)} is not an allocated block followed by a free one`,
       );
     }
     this.removeFree(next, nextBytes, "merged");
     this.unlinkNextOf(block, next);
-    const merged = sizeBytes + HEADER_BYTES + nextBytes;
+    const merged = sizeBytes + Layout.HeaderBytes + nextBytes;
     h.setSize(block, merged);
-    this.counters.bytesInUse += HEADER_BYTES + nextBytes;
+    this.counters.bytesInUse += Layout.HeaderBytes + nextBytes;
     return merged;
   }
 
@@ -428,13 +428,13 @@ export class HeapState implements BlockView {
 
   /** True when `block` is a live free heap block, checked as a pointer given to `free` is (never trusting its bytes). */
   private isLiveFreeBlock(block: Addr): boolean {
-    return findBlockOfPointer(this, payloadOf(block)) === block && this.scratchHeader.status === BlockStatus.Free;
+    return findBlockOfPointer(this, payloadOf(block)) === block && this.scratchHeader.status === Status.Free;
   }
 
   /** Records that the last heap block grew by `extraBytes` (the break already moved). */
   private growTail(block: Addr, sizeBytes: number, extraBytes: number): void {
     this.headers.setSize(block, sizeBytes + extraBytes);
-    if (this.headers.status(block) === BlockStatus.Free) {
+    if (this.headers.status(block) === Status.Free) {
       this.counters.bytesFree += extraBytes;
       this.strategy.removeFree(block, sizeBytes, "resized");
       this.strategy.insertFree(block, sizeBytes + extraBytes, "grown");
@@ -458,20 +458,20 @@ export class HeapState implements BlockView {
   /** Maps a new block with a payload of `sizeBytes`; returns its header address, or 0 with `errno` set. */
   mapBlock(sizeBytes: number): Addr {
     this.counters.mmap += 1;
-    const mapped = this.backend.mmap(sizeBytes + HEADER_BYTES);
+    const mapped = this.backend.mmap(sizeBytes + Layout.HeaderBytes);
     this.refreshHeaders();
     if (!mapped.ok) {
       this.fail(mapped.errno);
       return 0;
     }
     const block = mapped.value;
-    this.headers.write(block, sizeBytes, BlockStatus.Mapped, this.mappedTail, 0);
+    this.headers.write(block, sizeBytes, Status.Mapped, this.mappedTail, 0);
     if (this.mappedTail === 0) this.mappedHead = block;
     else this.headers.setNext(this.mappedTail, block);
     this.mappedTail = block;
     this.mappedBlocks.add(block);
     this.counters.mappedBlocks += 1;
-    this.counters.mappedBytes += sizeBytes + HEADER_BYTES;
+    this.counters.mappedBytes += sizeBytes + Layout.HeaderBytes;
     this.counters.bytesInUse += sizeBytes;
     return block;
   }
@@ -483,7 +483,7 @@ export class HeapState implements BlockView {
     const prev = h.prev(block);
     const next = h.next(block);
     this.counters.munmap += 1;
-    const unmapped = this.backend.munmap(block, sizeBytes + HEADER_BYTES);
+    const unmapped = this.backend.munmap(block, sizeBytes + Layout.HeaderBytes);
     this.refreshHeaders();
     if (!unmapped.ok) {
       this.fail(unmapped.errno);
@@ -495,7 +495,7 @@ export class HeapState implements BlockView {
     else h.setPrev(next, prev);
     this.mappedBlocks.delete(block);
     this.counters.mappedBlocks -= 1;
-    this.counters.mappedBytes -= sizeBytes + HEADER_BYTES;
+    this.counters.mappedBytes -= sizeBytes + Layout.HeaderBytes;
     this.counters.bytesInUse -= sizeBytes;
     return true;
   }

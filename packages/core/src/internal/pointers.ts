@@ -3,9 +3,9 @@
 // its list neighbours pointing back at it. A foreign or stale pointer never gets its header read as
 // truth, so a bad free cannot corrupt the list.
 import type { Addr } from "@osmem/syscalls";
-import { ALIGN, BlockStatus, HEADER_BYTES } from "../api.js";
 import { blockEnd, blockOf } from "../block-header.js";
 import type { HeapState } from "./heap-state.js";
+import { Layout, Status } from "./layout.js";
 
 /**
  * The header address of the live block whose payload is `ptr`, or 0 when `ptr` is not one. When it
@@ -25,12 +25,12 @@ export function findBlockOfPointer(s: HeapState, ptr: Addr): Addr {
  * window covers the heap (`s.heapInWindow`), the neighbours' back-links are read as window words.
  */
 function isHeapBlock(s: HeapState, block: Addr): boolean {
-  if (s.heapHead === 0 || block < s.heapHead || block + HEADER_BYTES > s.breakAddr) return false;
+  if (s.heapHead === 0 || block < s.heapHead || block + Layout.HeaderBytes > s.breakAddr) return false;
   const h = s.headers;
   const record = s.scratchHeader;
   h.load(block, record);
   const { status, prev, next, sizeBytes } = record;
-  if (status !== BlockStatus.Free && status !== BlockStatus.Alloc) return false;
+  if (status !== Status.Free && status !== Status.Alloc) return false;
   const inWindow = s.heapInWindow;
   if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || (inWindow ? h.nextAt(h.wordAt(prev)) : h.next(prev)) !== block) return false;
   if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || (inWindow ? h.prevAt(h.wordAt(next)) : h.prev(next)) !== block) return false;
@@ -40,10 +40,10 @@ function isHeapBlock(s: HeapState, block: Addr): boolean {
 
 /** pre: `addr` is an integer (a header field, as `Memory.readU64` returns it). */
 const isHeapHeader = (s: HeapState, addr: Addr): boolean =>
-  isAlignedInteger(addr) && addr >= s.heapHead && addr + HEADER_BYTES <= s.breakAddr;
+  isAlignedInteger(addr) && addr >= s.heapHead && addr + Layout.HeaderBytes <= s.breakAddr;
 
 /**
  * `addr % ALIGN === 0` for an integer `addr`, at a fraction of the cost: addresses are doubles (above
  * 2^31), for which `%` is a call to a floating-point remainder, while dividing by a power of two is exact.
  */
-const isAlignedInteger = (addr: number): boolean => Number.isInteger(addr / ALIGN);
+const isAlignedInteger = (addr: number): boolean => Number.isInteger(addr / Layout.Align);

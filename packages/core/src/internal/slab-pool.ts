@@ -10,9 +10,10 @@
 // and, per size class, the slabs with room. A slab that empties goes back to the heap as a free block
 // at once (keeping one per class for reuse lowered slab-fit's mean peak utilization on the real traces).
 import type { Addr, Memory } from "@osmem/syscalls";
-import { ALIGN, AllocatorMisuseError, BlockStatus, type SlabInfo } from "../api.js";
+import { AllocatorMisuseError, type SlabInfo } from "../api.js";
 import { alignUp, blockEnd, payloadOf, readSize } from "../block-header.js";
 import type { HeapState } from "./heap-state.js";
+import { Layout, Status } from "./layout.js";
 
 /** The slab header at the start of a slab block's payload. */
 export const SLAB_HEADER_BYTES = 4;
@@ -105,12 +106,12 @@ export class SlabPool {
     this.s = s;
     this.maxObjectBytes = maxObjectBytes;
     this.source = source;
-    for (let bytes = ALIGN; bytes <= maxObjectBytes; bytes += ALIGN) this.classes.push(new SizeClass(bytes));
+    for (let bytes = Layout.Align; bytes <= maxObjectBytes; bytes += Layout.Align) this.classes.push(new SizeClass(bytes));
   }
 
   /** An object of `alignedBytes` (8..maxObjectBytes), or 0 when no slab has room and the heap cannot give one. */
   allocate(alignedBytes: number): Addr {
-    const sizeClass = this.classes[alignedBytes / ALIGN - 1]!;
+    const sizeClass = this.classes[alignedBytes / Layout.Align - 1]!;
     const room = sizeClass.withRoom;
     const slab = room.length > 0 ? room[room.length - 1]! : this.createSlab(sizeClass);
     if (slab === undefined) return 0;
@@ -167,7 +168,7 @@ export class SlabPool {
     const addr = slab.bitmap + w * 4;
     h.setWord(addr, (h.word(addr) & ~(1 << (index & 31))) >>> 0);
     if (w < slab.hint) slab.hint = w;
-    const sizeClass = this.classes[slab.objectBytes / ALIGN - 1]!;
+    const sizeClass = this.classes[slab.objectBytes / Layout.Align - 1]!;
     slab.live -= 1;
     sizeClass.live -= 1;
     this.objects -= 1;
@@ -208,7 +209,7 @@ export class SlabPool {
     const block = this.source.allocateBlock(slabPayloadBytes(objectBytes, capacity));
     if (block === 0) return undefined;
     const h = this.s.headers;
-    h.setStatus(block, BlockStatus.Slab);
+    h.setStatus(block, Status.Slab);
     const slab = new Slab(block, objectBytes, capacity);
     const header = payloadOf(block);
     h.setWord(header, objectBytes + capacity * 0x10000);
@@ -227,7 +228,7 @@ export class SlabPool {
     if (slab.roomSlot >= 0) removeRoom(room, slab);
     this.slabs.splice(this.insertionPoint(slab.block), 1);
     if (this.recent === slab) this.recent = undefined;
-    this.s.headers.setStatus(slab.block, BlockStatus.Alloc);
+    this.s.headers.setStatus(slab.block, Status.Alloc);
     this.source.releaseBlock(slab.block);
   }
 
@@ -275,7 +276,7 @@ export class SlabPool {
       const live = liveObjects.length;
       if (live !== slab.live) report("slab-count", slab.block, `slab ${hex(slab.block)}: ${live} object(s) in use in the bitmap, ${slab.live} in the index`);
       const hasRoom = slab.live < slab.capacity;
-      const room = this.classes[slab.objectBytes / ALIGN - 1]?.withRoom;
+      const room = this.classes[slab.objectBytes / Layout.Align - 1]?.withRoom;
       if (hasRoom !== (slab.roomSlot >= 0) || (slab.roomSlot >= 0 && room?.[slab.roomSlot] !== slab)) {
         report("slab-room", slab.block, `slab ${hex(slab.block)}: ${hasRoom ? "has room but is not listed" : "is full but listed"} as having room`);
       }

@@ -7,9 +7,10 @@
 // the window does not cover the heap. window-paths.test.ts replays the same programs with and without
 // a window and compares every heap byte.
 import type { Addr } from "@osmem/syscalls";
-import { BlockStatus, HEADER_BYTES } from "../api.js";
+import type { BlockStatus } from "../api.js";
 import type { BlockHeaders } from "../block-header.js";
 import type { HeapState } from "./heap-state.js";
+import { Layout, Status } from "./layout.js";
 
 /**
  * Makes the allocated heap block `block` (payload `sizeBytes`, already taken out of the stats' bytes
@@ -29,7 +30,7 @@ export function releaseInWindow(s: HeapState, block: Addr, sizeBytes: number): b
       const prevBytes = h.sizeAt(p);
       s.removeFree(prev, prevBytes, "resized");
       unlinkNext(s, prev, p, w);
-      sizeBytes += prevBytes + HEADER_BYTES;
+      sizeBytes += prevBytes + Layout.HeaderBytes;
       block = prev;
       w = p;
     }
@@ -48,11 +49,11 @@ export function releaseInWindow(s: HeapState, block: Addr, sizeBytes: number): b
 export function splitInWindow(s: HeapState, block: Addr, sizeBytes: number, keepBytes: number): boolean {
   if (!s.heapInWindow) return false;
   const w = s.headers.wordAt(block);
-  const rest = block + HEADER_BYTES + keepBytes;
-  let restBytes = sizeBytes - keepBytes - HEADER_BYTES;
-  const r = linkAfter(s, block, w, rest, restBytes, BlockStatus.Free);
+  const rest = block + Layout.HeaderBytes + keepBytes;
+  let restBytes = sizeBytes - keepBytes - Layout.HeaderBytes;
+  const r = linkAfter(s, block, w, rest, restBytes, Status.Free);
   s.headers.setSizeAt(w, keepBytes);
-  s.counters.bytesInUse -= restBytes + HEADER_BYTES;
+  s.counters.bytesInUse -= restBytes + Layout.HeaderBytes;
   if (s.coalescingImmediate) restBytes = absorbFreeAfter(s, rest, r, restBytes);
   addFreeBlock(s, rest, r, restBytes, "split");
   return true;
@@ -66,7 +67,7 @@ export function splitInWindow(s: HeapState, block: Addr, sizeBytes: number, keep
 export function carveInWindow(s: HeapState, block: Addr, frontBytes: number, takeBytes: number): boolean {
   if (!s.heapInWindow) return false;
   const w = s.headers.wordAt(block);
-  linkAfter(s, block, w, block + HEADER_BYTES + frontBytes, takeBytes, BlockStatus.Alloc);
+  linkAfter(s, block, w, block + Layout.HeaderBytes + frontBytes, takeBytes, Status.Alloc);
   s.headers.setSizeAt(w, frontBytes);
   return true;
 }
@@ -95,9 +96,6 @@ export function mergeRunInWindow(s: HeapState, queued: Addr): boolean {
 // Links are followed as header words (BlockHeaders.prevWordAt/nextWordAt, -1 for none): the list of
 // a heap the window covers only ever links headers inside it.
 
-/** Header words per header. */
-const HEADER_WORDS = HEADER_BYTES / 4;
-
 /**
  * Folds every touching free block after `block` (header word `w`, payload `sizeBytes`, not in the
  * free set) into it, taking them out of the free set and unlinking each on its own; returns the new
@@ -110,7 +108,7 @@ function absorbFreeAfter(s: HeapState, block: Addr, w: number, sizeBytes: number
     const nextBytes = h.sizeAt(n);
     s.removeFree(h.addrAt(n), nextBytes, "merged");
     unlinkNext(s, block, w, n);
-    merged += HEADER_BYTES + nextBytes;
+    merged += Layout.HeaderBytes + nextBytes;
   }
   if (merged !== sizeBytes) h.setSizeAt(w, merged);
   return merged;
@@ -147,7 +145,7 @@ function unlinkNext(s: HeapState, block: Addr, w: number, n: number): void {
  */
 function addFreeBlock(s: HeapState, block: Addr, w: number, sizeBytes: number, reason: "freed" | "split" | "merged"): void {
   const h = s.headers;
-  h.setStatusAt(w, BlockStatus.Free);
+  h.setStatusAt(w, Status.Free);
   s.counters.bytesFree += sizeBytes;
   s.counters.freeBlocks += 1;
   s.strategy.insertFree(block, sizeBytes, reason);
@@ -158,10 +156,10 @@ function addFreeBlock(s: HeapState, block: Addr, w: number, sizeBytes: number, r
 
 /** True when the block at word `p` (-1: none) is free and ends right where the block at word `w` starts. */
 function isFreeBefore(h: BlockHeaders, p: number, w: number): boolean {
-  return p >= 0 && h.statusAt(p) === BlockStatus.Free && p + HEADER_WORDS + h.sizeAt(p) / 4 === w;
+  return p >= 0 && h.statusAt(p) === Status.Free && p + Layout.HeaderWords + h.sizeAt(p) / 4 === w;
 }
 
 /** True when the block at word `n` (-1: none) is free and starts right where the block at word `w`, with a payload of `blockBytes`, ends. */
 function isFreeAfter(h: BlockHeaders, w: number, blockBytes: number, n: number): boolean {
-  return n >= 0 && h.statusAt(n) === BlockStatus.Free && w + HEADER_WORDS + blockBytes / 4 === n;
+  return n >= 0 && h.statusAt(n) === Status.Free && w + Layout.HeaderWords + blockBytes / 4 === n;
 }
