@@ -90,30 +90,24 @@ class SimBackendImpl implements SimBackend {
   }
 
   brk(addr: Addr): SysResult<Addr> {
-    const injected = this.nextCallFault("brk");
+    const injected = this.faults.take("brk", ++this.counts.brk);
     const result = injected === undefined ? this.doBrk(addr) : sysFail<Addr>(injected);
     if (this.listened) this.report({ kind: "brk", addr, result });
     return result;
   }
 
   mmap(lengthBytes: number): SysResult<Addr> {
-    const injected = this.nextCallFault("mmap");
+    const injected = this.faults.take("mmap", ++this.counts.mmap);
     const result = injected === undefined ? this.doMmap(lengthBytes) : sysFail<Addr>(injected);
     if (this.listened) this.report(anonymousMmapEvent(lengthBytes, result));
     return result;
   }
 
   munmap(addr: Addr, lengthBytes: number): SysResult<0> {
-    const injected = this.nextCallFault("munmap");
+    const injected = this.faults.take("munmap", ++this.counts.munmap);
     const result = injected === undefined ? this.doMunmap(addr, lengthBytes) : sysFail<0>(injected);
     if (this.listened) this.report({ kind: "munmap", addr, lengthBytes, result });
     return result;
-  }
-
-  /** Counts the call and returns the errno injected for it, if any. */
-  private nextCallFault(syscall: SyscallName): ReturnType<FaultPlan["take"]> {
-    this.counts[syscall] += 1;
-    return this.faults.take(syscall, this.counts[syscall]);
   }
 
   /** True when an event would go anywhere: without a log or an observer, none is built (the hot path of a benchmark). */

@@ -12,6 +12,8 @@ export class FaultPlan {
     mmap: new Map(),
     munmap: new Map(),
   };
+  /** Faults scheduled and not yet taken, over all kinds: with none, a call costs one comparison. */
+  private scheduled = 0;
 
   /**
    * Schedules `spec`. `callsSoFar` is how many calls of that kind were already made. Throws
@@ -25,15 +27,20 @@ export class FaultPlan {
     if (spec.nth <= callsSoFar) {
       throw new RangeError(`injectFault: ${spec.syscall} call #${spec.nth} already happened (${callsSoFar} so far)`);
     }
-    this.pending[spec.syscall].set(spec.nth, spec.errno ?? "ENOMEM");
+    const faults = this.pending[spec.syscall];
+    if (!faults.has(spec.nth)) this.scheduled += 1;
+    faults.set(spec.nth, spec.errno ?? "ENOMEM");
   }
 
   /** The errno injected for call number `callNumber` of `syscall`, consuming it; `undefined` if none. */
   take(syscall: SyscallName, callNumber: number): Errno | undefined {
+    if (this.scheduled === 0) return undefined;
     const faults = this.pending[syscall];
-    if (faults.size === 0) return undefined;
     const errno = faults.get(callNumber);
-    faults.delete(callNumber);
+    if (errno !== undefined) {
+      faults.delete(callNumber);
+      this.scheduled -= 1;
+    }
     return errno;
   }
 }
