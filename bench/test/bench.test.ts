@@ -13,6 +13,7 @@ import { peakRequestedBytes, replayTrace } from "../src/replay-loop.js";
 import { QUICK_OPTIONS, runBench } from "../src/run-bench.js";
 import { selectTraces } from "../src/traces.js";
 import { bareTlsf } from "../src/experiments/bare-tlsf.js";
+import { countedFactory, parseInstructionTotal, steadyPairs } from "../src/experiments/instructions.js";
 import { BareBestFit, HEAP_START, MMAP_BASE } from "../src/experiments/bare-best-fit.js";
 import type { BenchAllocator } from "../src/allocators.js";
 import { createSimBackend } from "@osmem/backend-sim";
@@ -176,5 +177,20 @@ describe("the benchmark in quick mode", () => {
     const svg = utilizationChart(report);
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg).toContain("thi.ng/malloc");
+  });
+});
+
+describe("the instruction-count experiment", () => {
+  it("runs the same requests on every allocator, so the reference and the indexed best fit end on the same pointers", () => {
+    const reference = steadyPairs(countedFactory("best-fit"), 200, 2_000);
+    expect(steadyPairs(countedFactory("indexed-best-fit"), 200, 2_000)).toBe(reference);
+    expect(steadyPairs(countedFactory("first-fit"), 200, 2_000)).not.toBe(reference);
+    expect(steadyPairs(countedFactory("bare-best-fit"), 200, 2_000)).toBeGreaterThan(0);
+    expect(() => countedFactory("no-such-policy")).toThrow(RangeError);
+  });
+
+  it("reads cachegrind's instruction total", () => {
+    expect(parseInstructionTotal("==1== \n==1== I   refs:      1,592,625,319\n")).toBe(1_592_625_319);
+    expect(parseInstructionTotal("valgrind: command not found")).toBeUndefined();
   });
 });

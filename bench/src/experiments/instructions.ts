@@ -1,0 +1,114 @@
+// Instructions per operation, counted by valgrind: a measure of the allocator's work that, unlike a
+// timing, does not move with the machine's other tenants (timings on the benchmark machine swing by
+// 30% from one minute to the next; two counts of the same build agree to a few instructions). It is
+// how the core's last speed-ups were found and checked. The workload is the scaling benchmark's steady
+// state, made deterministic: fill `--live` blocks of 8–512 bytes, then free a random live block and
+// malloc a random size, pair after pair. The script runs itself under
+// `valgrind --tool=cachegrind --cache-sim=no` twice, with two pair counts, so that start-up, JIT
+// warm-up and the fill cancel out of the difference; V8 runs single-threaded there, which makes the
+// count repeatable (compilation and GC happen on the measured thread, as they would be paid anyway).
+//
+//   pnpm build && node bench/dist/experiments/instructions.js [--allocator NAME]... [--live N] [--pairs K]
+//
+// NAME: an osmem policy, or `bare-best-fit` (the ceiling experiment). Needs valgrind (Debian: `apt-get
+// install valgrind`); prints a note and exits with 2 when it is missing.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { osmemFactory, type AllocatorFactory } from "../allocators.js";
+import { bareBestFit } from "./bare-best-fit.js";
+
+/** The pair count of the shorter of the two runs; the longer one runs `--pairs` more. */
+const BASE_PAIRS = 50_000;
+
+/** The allocator named `name`: `bare-best-fit` or an osmem policy. @throws RangeError for an unknown name. */
+export function countedFactory(name: string): AllocatorFactory {
+  return name === bareBestFit.name ? bareBestFit : osmemFactory(name);
+}
+
+/**
+ * The counted workload: `liveCount` blocks, then `pairs` free/malloc pairs, from a fixed xorshift32
+ * seed (every allocator gets the same requests and frees the same slots). Returns a checksum of the
+ * final pointers, so that the work cannot be optimised away and two allocators with the same placements
+ * give the same sum.
+ */
+export function steadyPairs(factory: AllocatorFactory, liveCount: number, pairs: number): number {
+  const allocator = factory.create({ peakRequestedBytes: liveCount * 520 });
+  let x = 0x9e3779b9 | 0;
+  const next = (): number => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+  const live = new Float64Array(liveCount);
+  for (let i = 0; i < liveCount; i++) live[i] = allocator.malloc(8 + (next() % 505));
+  for (let i = 0; i < pairs; i++) {
+    const slot = next() % liveCount;
+    allocator.free(live[slot]!);
+    live[slot] = allocator.malloc(8 + (next() % 505));
+  }
+  let sum = 0;
+  for (let i = 0; i < liveCount; i++) sum = (sum + live[i]!) % 2 ** 48;
+  allocator.release();
+  return sum;
+}
+
+/** The total of cachegrind's `I refs` line, or undefined when the output has none. */
+export function parseInstructionTotal(valgrindStderr: string): number | undefined {
+  const match = /I\s+refs:\s+([\d,]+)/.exec(valgrindStderr);
+  return match === null ? undefined : Number(match[1]!.replaceAll(",", ""));
+}
+
+/** Runs this script's work mode under valgrind; the instruction total, or an Error saying why not. */
+function countRun(name: string, liveCount: number, pairs: number): number | Error {
+  const self = fileURLToPath(import.meta.url);
+  const args = ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all"];
+  args.push(process.execPath, "--single-threaded", self, "--work", "--allocator", name, "--live", String(liveCount), "--pairs", String(pairs));
+  const run = spawnSync("valgrind", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (run.error !== undefined) return run.error;
+  if (run.status !== 0) return new Error(`valgrind exited with ${String(run.status)}: ${run.stderr.slice(-400)}`);
+  return parseInstructionTotal(run.stderr) ?? new Error("no instruction total in valgrind's output");
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      allocator: { type: "string", multiple: true, default: ["indexed-best-fit"] },
+      live: { type: "string", default: "1000" },
+      pairs: { type: "string", default: "200000" },
+      work: { type: "boolean", default: false },
+    },
+  });
+  const liveCount = Number(values.live);
+  const pairs = Number(values.pairs);
+  if (!Number.isSafeInteger(liveCount) || liveCount < 1 || !Number.isSafeInteger(pairs) || pairs < 1) {
+    process.stderr.write("--live and --pairs must be positive integers\n");
+    process.exitCode = 1;
+    return;
+  }
+  if (values.work) {
+    process.stdout.write(`${steadyPairs(countedFactory(values.allocator[0]!), liveCount, pairs)}\n`);
+    return;
+  }
+  for (const name of values.allocator) countedFactory(name); // unknown names fail before the long runs
+  if (spawnSync("valgrind", ["--version"]).error !== undefined) {
+    process.stderr.write("valgrind is not installed (Debian: apt-get install valgrind); nothing counted\n");
+    process.exitCode = 2;
+    return;
+  }
+  for (const name of values.allocator) {
+    process.stderr.write(`counting ${name} (two runs under valgrind, about a minute)...\n`);
+    const short = countRun(name, liveCount, BASE_PAIRS);
+    const long = countRun(name, liveCount, BASE_PAIRS + pairs);
+    if (short instanceof Error || long instanceof Error) {
+      process.stderr.write(`${name}: ${(short instanceof Error ? short : (long as Error)).message}\n`);
+      process.exitCode = 1;
+      continue;
+    }
+    const perOp = (long - short) / (2 * pairs);
+    process.stdout.write(`${name.padEnd(18)} ${perOp.toFixed(0).padStart(6)} instructions per op (${liveCount} live blocks, ${pairs} pairs)\n`);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();
