@@ -3,39 +3,23 @@ import type { Memory, SyscallBackend } from "@osmem/syscalls";
 import { describe, expect, it } from "vitest";
 import { createHeap } from "./heap.js";
 import { testPolicy } from "./internal/test-policy.js";
+import { withoutMemoryWindow } from "./testing/without-window.js";
 
 /** The sim backend with its memory wrapped to count `windowAt` calls, with or without its `windowEpoch`. */
 function countingWindows(withEpoch: boolean) {
   const sim = createSimBackend();
   const m = sim.memory;
   const counts = { fetches: 0 };
+  const plain = withoutMemoryWindow(sim);
   const memory: Memory = {
-    readU8: m.readU8.bind(m),
-    writeU8: m.writeU8.bind(m),
-    readU32: m.readU32.bind(m),
-    writeU32: m.writeU32.bind(m),
-    readI32: m.readI32.bind(m),
-    writeI32: m.writeI32.bind(m),
-    readU64: m.readU64.bind(m),
-    writeU64: m.writeU64.bind(m),
-    readBytes: m.readBytes.bind(m),
-    writeBytes: m.writeBytes.bind(m),
-    fill: m.fill.bind(m),
-    copy: m.copy.bind(m),
+    ...plain.memory,
     windowAt: (addr) => {
       counts.fetches += 1;
       return m.windowAt?.(addr);
     },
     ...(withEpoch ? { get windowEpoch() { return m.windowEpoch; } } : {}),
   };
-  const backend: SyscallBackend = {
-    pageSize: sim.pageSize,
-    memory,
-    observer: undefined,
-    brk: (addr) => sim.brk(addr),
-    mmap: (lengthBytes) => sim.mmap(lengthBytes),
-    munmap: (addr, lengthBytes) => sim.munmap(addr, lengthBytes),
-  };
+  const backend: SyscallBackend = { ...plain, memory };
   return { sim, backend, counts };
 }
 
