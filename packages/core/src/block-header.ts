@@ -1,7 +1,7 @@
-// The only module that knows where the fields of a block header live. Everything else reads and
-// writes headers through these accessors (the heap's hot paths through BlockHeaders, which uses the
-// backend's typed-array window when it has one); nothing outside this file adds a field offset to an
-// address.
+// The only module that knows where the fields of a block header live (their offsets are spelled once
+// more, as inlined enum members, in internal/layout.ts). Everything else reads and writes headers
+// through these accessors (the heap's hot paths through BlockHeaders, which uses the backend's
+// typed-array window when it has one); nothing outside this file adds a field offset to an address.
 //
 //  +0  u64 size    payload bytes, a multiple of ALIGN
 //  +8  i32 status  FREE 0 | ALLOC 1 | MAPPED 2   (+12: 4 bytes padding)

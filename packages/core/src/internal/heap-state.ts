@@ -97,8 +97,9 @@ export class HeapState implements BlockView {
   }
 
   /**
-   * Fetches the backend's window over the heap again. Called after every syscall this heap makes and
-   * at the start of every public call (someone else may have moved the break in between).
+   * Fetches the backend's window over the heap again. Called after every syscall this heap makes, and
+   * at the start of a public call through {@link refreshHeadersIfStale} (someone else may have moved
+   * the break in between).
    */
   refreshHeaders(): void {
     this.windowEpochSeen = this.memory.windowEpoch;
