@@ -13,7 +13,7 @@ import { peakRequestedBytes, replayTrace } from "../src/replay-loop.js";
 import { QUICK_OPTIONS, runBench } from "../src/run-bench.js";
 import { selectTraces } from "../src/traces.js";
 import { bareTlsf } from "../src/experiments/bare-tlsf.js";
-import { countedFactory, parseInstructionTotal, steadyPairs } from "../src/experiments/instructions.js";
+import { countedFactory, markedReplays, parseInstructionTotal, replayCounts, steadyPairs } from "../src/experiments/instructions.js";
 import { BareBestFit, HEAP_START, MMAP_BASE } from "../src/experiments/bare-best-fit.js";
 import type { BenchAllocator } from "../src/allocators.js";
 import { createSimBackend } from "@osmem/backend-sim";
@@ -187,6 +187,14 @@ describe("the instruction-count experiment", () => {
     expect(steadyPairs(countedFactory("first-fit"), 200, 2_000)).not.toBe(reference);
     expect(steadyPairs(countedFactory("bare-best-fit"), 200, 2_000)).toBeGreaterThan(0);
     expect(() => countedFactory("no-such-policy")).toThrow(RangeError);
+  });
+
+  it("replays a trace between markers and picks the counted replays out of callgrind's dumps", () => {
+    const path = join(tinyTraces(), "tiny-real.rep");
+    expect(markedReplays(countedFactory("indexed-best-fit"), path, 1, 2)).toBe(REAL.length);
+    const dumps = new Map([1, 2, 3, 4, 5].map((i) => [i, `events: Ir\nsummary: ${i * 100}\ntotals: ${i * 100}\n`] as const));
+    expect(replayCounts(dumps, 2)).toEqual([200, 400]);
+    expect(replayCounts(dumps, 3)).toBeUndefined();
   });
 
   it("reads cachegrind's instruction total", () => {

@@ -9,17 +9,34 @@
 // count repeatable (compilation and GC happen on the measured thread, as they would be paid anyway).
 //
 //   pnpm build && node bench/dist/experiments/instructions.js [--allocator NAME]... [--live N] [--pairs K]
+//   pnpm build && node bench/dist/experiments/instructions.js --allocator NAME --trace FILE.rep...
+//
+// With `--trace`, it counts what the benchmark times instead: whole replays of each trace through the
+// benchmark's replay loop (a fresh heap each, created and released outside the count), after ten
+// warm-up replays, under `valgrind --tool=callgrind --dump-before=getrusage` with a `process.cpuUsage()`
+// call on each side of every counted replay. A replay may include a JIT compilation or a garbage
+// collection (both run on the measured thread here), so the least of five replays is reported.
 //
 // NAME: an osmem policy, or `bare-best-fit` (the ceiling experiment). Needs valgrind (Debian: `apt-get
 // install valgrind`); prints a note and exits with 2 when it is missing.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { osmemFactory, type AllocatorFactory } from "../allocators.js";
+import { replayTrace } from "../replay-loop.js";
+import { loadRep } from "../rep-source.js";
 import { bareBestFit } from "./bare-best-fit.js";
 
 /** The pair count of the shorter of the two runs; the longer one runs `--pairs` more. */
 const BASE_PAIRS = 50_000;
+/** Per trace: warm-up replays before the counted ones, and counted replays (the least is reported). */
+const WARM_REPLAYS = 10;
+const COUNTED_REPLAYS = 5;
+/** The marker around each counted replay: its libc call is where callgrind cuts the count. */
+const mark = (): void => void process.cpuUsage();
 
 /** The allocator named `name`: `bare-best-fit` or an osmem policy. @throws RangeError for an unknown name. */
 export function countedFactory(name: string): AllocatorFactory {
@@ -54,6 +71,62 @@ export function steadyPairs(factory: AllocatorFactory, liveCount: number, pairs:
   return sum;
 }
 
+/**
+ * Replays the trace at `path` `WARM_REPLAYS` times, then `COUNTED_REPLAYS` times between markers, each
+ * on a fresh allocator created before the first marker and released after the second. Returns the
+ * trace's op count.
+ */
+export function markedReplays(factory: AllocatorFactory, path: string, warm: number, counted: number): number {
+  const trace = loadRep(path);
+  for (let r = 0; r < warm + counted; r++) {
+    const allocator = factory.create({ peakRequestedBytes: 0 });
+    if (r >= warm) mark();
+    replayTrace(trace, allocator, false);
+    if (r >= warm) mark();
+    allocator.release();
+  }
+  return trace.opCount;
+}
+
+/**
+ * The instruction counts of the counted replays, from callgrind's dumps in `dir` (`cg.out.1`, `.2`, …;
+ * one is written before each marker): dump 1 ends at the first marker, so the replays are dumps 2, 4,
+ * …, 2 × `counted`. Undefined when there are fewer dumps than that.
+ */
+export function replayCounts(dumps: ReadonlyMap<number, string>, counted: number): number[] | undefined {
+  const counts: number[] = [];
+  for (let i = 1; i <= counted; i++) {
+    const total = /^totals: (\d+)$/m.exec(dumps.get(2 * i) ?? "");
+    if (total === null) return undefined;
+    counts.push(Number(total[1]));
+  }
+  return counts;
+}
+
+/** Counts the replays of one trace under callgrind; the least count per op, or an Error saying why not. */
+function countTrace(name: string, path: string): number | Error {
+  const dir = mkdtempSync(join(tmpdir(), "osmem-instructions-"));
+  try {
+    const self = fileURLToPath(import.meta.url);
+    const args = ["--tool=callgrind", "--dump-before=getrusage", `--callgrind-out-file=${join(dir, "cg.out")}`, "--smc-check=all"];
+    args.push(process.execPath, "--single-threaded", self, "--work", "--allocator", name, "--trace", path);
+    const run = spawnSync("valgrind", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (run.error !== undefined) return run.error;
+    if (run.status !== 0) return new Error(`valgrind exited with ${String(run.status)}: ${run.stderr.slice(-400)}`);
+    const dumps = new Map<number, string>();
+    for (const file of readdirSync(dir)) {
+      const part = /^cg\.out\.(\d+)$/.exec(file);
+      if (part !== null) dumps.set(Number(part[1]), readFileSync(join(dir, file), "utf8"));
+    }
+    const counts = replayCounts(dumps, COUNTED_REPLAYS);
+    const ops = Number(run.stdout.trim());
+    if (counts === undefined || !(ops > 0)) return new Error(`callgrind left ${dumps.size} dumps, expected ${2 * COUNTED_REPLAYS}`);
+    return Math.min(...counts) / ops;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The total of cachegrind's `I refs` line, or undefined when the output has none. */
 export function parseInstructionTotal(valgrindStderr: string): number | undefined {
   const match = /I\s+refs:\s+([\d,]+)/.exec(valgrindStderr);
@@ -78,6 +151,7 @@ function main(): void {
       live: { type: "string", default: "1000" },
       pairs: { type: "string", default: "200000" },
       work: { type: "boolean", default: false },
+      trace: { type: "string", multiple: true, default: [] },
     },
   });
   const liveCount = Number(values.live);
@@ -85,6 +159,10 @@ function main(): void {
   if (!Number.isSafeInteger(liveCount) || liveCount < 1 || !Number.isSafeInteger(pairs) || pairs < 1) {
     process.stderr.write("--live and --pairs must be positive integers\n");
     process.exitCode = 1;
+    return;
+  }
+  if (values.work && values.trace.length > 0) {
+    process.stdout.write(`${markedReplays(countedFactory(values.allocator[0]!), values.trace[0]!, WARM_REPLAYS, COUNTED_REPLAYS)}\n`);
     return;
   }
   if (values.work) {
@@ -95,6 +173,24 @@ function main(): void {
   if (spawnSync("valgrind", ["--version"]).error !== undefined) {
     process.stderr.write("valgrind is not installed (Debian: apt-get install valgrind); nothing counted\n");
     process.exitCode = 2;
+    return;
+  }
+  if (values.trace.length > 0) {
+    for (const name of values.allocator) {
+      let logSum = 0;
+      for (const [i, path] of values.trace.entries()) {
+        process.stderr.write(`[${i + 1}/${values.trace.length}] ${name} ${basename(path)}\n`);
+        const perOp = countTrace(name, path);
+        if (perOp instanceof Error) {
+          process.stderr.write(`${name} ${basename(path)}: ${perOp.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        logSum += Math.log(perOp);
+        process.stdout.write(`${name.padEnd(18)} ${basename(path, ".rep").padEnd(16)} ${perOp.toFixed(0).padStart(7)} instructions per op\n`);
+      }
+      process.stdout.write(`${name.padEnd(18)} ${"geomean".padEnd(16)} ${Math.exp(logSum / values.trace.length).toFixed(0).padStart(7)} instructions per op\n`);
+    }
     return;
   }
   for (const name of values.allocator) {
