@@ -107,12 +107,8 @@ export function replayCounts(dumps: ReadonlyMap<number, string>, counted: number
 function countTrace(name: string, path: string): number | Error {
   const dir = mkdtempSync(join(tmpdir(), "osmem-instructions-"));
   try {
-    const self = fileURLToPath(import.meta.url);
-    const args = ["--tool=callgrind", "--dump-before=getrusage", `--callgrind-out-file=${join(dir, "cg.out")}`, "--smc-check=all"];
-    args.push(process.execPath, "--single-threaded", self, "--work", "--allocator", name, "--trace", path);
-    const run = spawnSync("valgrind", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    if (run.error !== undefined) return run.error;
-    if (run.status !== 0) return new Error(`valgrind exited with ${String(run.status)}: ${run.stderr.slice(-400)}`);
+    const run = valgrindSelf(["--tool=callgrind", "--dump-before=getrusage", `--callgrind-out-file=${join(dir, "cg.out")}`], ["--allocator", name, "--trace", path]);
+    if (run instanceof Error) return run;
     const dumps = new Map<number, string>();
     for (const file of readdirSync(dir)) {
       const part = /^cg\.out\.(\d+)$/.exec(file);
@@ -133,14 +129,23 @@ export function parseInstructionTotal(valgrindStderr: string): number | undefine
   return match === null ? undefined : Number(match[1]!.replaceAll(",", ""));
 }
 
-/** Runs this script's work mode under valgrind; the instruction total, or an Error saying why not. */
-function countRun(name: string, liveCount: number, pairs: number): number | Error {
+/**
+ * Runs this script's work mode with `workArgs` under valgrind with `toolArgs`, V8 single-threaded;
+ * its output, or an Error saying why not.
+ */
+function valgrindSelf(toolArgs: readonly string[], workArgs: readonly string[]): { stdout: string; stderr: string } | Error {
   const self = fileURLToPath(import.meta.url);
-  const args = ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all"];
-  args.push(process.execPath, "--single-threaded", self, "--work", "--allocator", name, "--live", String(liveCount), "--pairs", String(pairs));
+  const args = [...toolArgs, "--smc-check=all", process.execPath, "--single-threaded", self, "--work", ...workArgs];
   const run = spawnSync("valgrind", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (run.error !== undefined) return run.error;
   if (run.status !== 0) return new Error(`valgrind exited with ${String(run.status)}: ${run.stderr.slice(-400)}`);
+  return run;
+}
+
+/** Counts the steady-state workload under cachegrind; the instruction total, or an Error saying why not. */
+function countRun(name: string, liveCount: number, pairs: number): number | Error {
+  const run = valgrindSelf(["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"], ["--allocator", name, "--live", String(liveCount), "--pairs", String(pairs)]);
+  if (run instanceof Error) return run;
   return parseInstructionTotal(run.stderr) ?? new Error("no instruction total in valgrind's output");
 }
 
