@@ -1,10 +1,10 @@
 // Keeps the benchmark code from rotting without timing anything: runs the whole bench in quick mode on
 // two tiny traces (in this thread) and checks the report's shape, the Markdown and the SVG, and checks
 // that the one replay loop drives every allocator to the same live-byte counts.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ALLOCATOR_NAMES, THING_NAME, allocatorFactory } from "../src/allocators.js";
 import { BEGIN_MARKER, END_MARKER, replaceSection, utilizationChart } from "../src/bench-files.js";
 import { renderReport } from "../src/render.js";
@@ -23,8 +23,12 @@ import { POLICIES } from "@osmem/policies";
 const CLASSIC = ["20000", "4", "12", "1", "a 0 512", "a 1 128", "r 0 4000", "a 2 24", "f 1", "a 3 200000", "f 0", "f 3", "r 2 48", "a 0 7", "f -1", "f 2"];
 const REAL = ["a 0 16", "a 1 1000", "a 0 32", "r 1 10", "r 4 64", "f 1", "a 2 300000", "r 2 100", "f 9", "a 5 0"];
 
+/** Where this file's traces are written; removed after its tests. */
+const scratch = mkdtempSync(join(tmpdir(), "osmem-bench-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 function tinyTraces(): string {
-  const dir = mkdtempSync(join(tmpdir(), "osmem-bench-"));
+  const dir = mkdtempSync(join(scratch, "tiny-"));
   writeFileSync(join(dir, "tiny-bal.rep"), `${CLASSIC.join("\n")}\n`);
   writeFileSync(join(dir, "tiny-real.rep"), `${REAL.join("\n")}\n`);
   return dir;
@@ -49,7 +53,7 @@ describe("the replay loop", () => {
 
 describe("the bare TLSF of the ceiling experiment", () => {
   it("replays the tiny traces and a bundled real one to the same live bytes as osmem's tlsf", () => {
-    const edges = join(mkdtempSync(join(tmpdir(), "osmem-bench-")), "edges.rep");
+    const edges = join(mkdtempSync(join(scratch, "edges-")), "edges.rep");
     writeFileSync(edges, `${EDGES.join("\n")}\n`);
     const files = [...selectTraces([tinyTraces(), edges]).files, ...selectTraces([join(import.meta.dirname, "../../apps/harness/traces/xterm.rep")]).files];
     for (const file of files) {
@@ -96,7 +100,7 @@ const EDGES = ["a 0 64", "a 1 64", "a 2 64", "a 3 64", "f 1", "f 2", "r 0 128", 
 
 describe("the bare best fit of the ceiling experiment", () => {
   it("places every block exactly where osmem's indexed-best-fit does, with the same syscalls and footprint", () => {
-    const edges = join(mkdtempSync(join(tmpdir(), "osmem-bench-")), "edges.rep");
+    const edges = join(mkdtempSync(join(scratch, "edges-")), "edges.rep");
     writeFileSync(edges, `${EDGES.join("\n")}\n`);
     const files = [...selectTraces([tinyTraces(), edges]).files, ...selectTraces([join(import.meta.dirname, "../../apps/harness/traces")]).files, ...selectTraces([]).files];
     expect(files.length).toBeGreaterThanOrEqual(19);

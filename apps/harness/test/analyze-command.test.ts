@@ -1,18 +1,18 @@
 // `osmem analyze` through commander (parseAsync with from: "user"), with captured streams: the NDJSON
 // shape, the human table, exit codes 0/1/2, the progress bar (TTY stderr only) and the HTML report
 // (self-contained, escaped, one document).
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHeap } from "@osmem/core";
 import type { Heap } from "@osmem/core";
 import { POLICIES } from "@osmem/policies";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "./scratch.js";
 import { BUNDLED_TRACES_DIR, registerAnalyzeCommand } from "../src/analyze-command.js";
 import type { AnalyzeCommandIo } from "../src/analyze-command.js";
 
-const dir = mkdtempSync(join(tmpdir(), "osmem-analyze-"));
+const dir = scratchDir("osmem-analyze-");
 const write = (name: string, text: string): string => {
   const path = join(dir, name);
   writeFileSync(path, text);

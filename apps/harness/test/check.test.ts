@@ -1,9 +1,9 @@
 // Loading and grading: points and order from points.tsv, usage errors for bad input, and the
 // verdict rules (identical trace, no problems, leaks only in strict mode).
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "./scratch.js";
 import { BUNDLED_REFS_DIR, checkRef, findRefs, loadPoints, loadRefs, refName, UsageError } from "../src/check.js";
 import { formatTraceLine } from "../src/ref-format.js";
 import { FakeBackend, fakeDriver } from "./fakes.js";
@@ -12,9 +12,11 @@ const EXIT = "+++ exited (status 0) +++\n";
 const line = (name: string, args: string[], result: string, depth = 0): string =>
   `${formatTraceLine({ depth, name, args, result })}\n`;
 
+const scratch = scratchDir("osmem-check-");
+
 /** A temp dir holding `files` (name -> contents). */
 function tempDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "osmem-check-"));
+  const dir = mkdtempSync(join(scratch, "case-"));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }

@@ -1,11 +1,11 @@
 // The built `osmem` binary, spawned as users run it: exit codes 0/1/2, the report's shape, NDJSON,
 // and `replay` printing a trace. Needs `dist/` (tests run after the build); skipped with a reason if absent.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "./scratch.js";
 import { BUNDLED_REFS_DIR } from "../src/check.js";
 import { formatTraceLine } from "../src/ref-format.js";
 
@@ -21,10 +21,11 @@ function osmemWith(env: Record<string, string>, ...args: string[]): { status: nu
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+const scratch = scratchDir("osmem-cli-");
+
 /** A reference no allocator can pass: malloc(0) must return NULL. */
 function impossibleRef(): string {
-  const dir = mkdtempSync(join(tmpdir(), "osmem-cli-"));
-  const path = join(dir, "impossible.ref");
+  const path = join(scratch, "impossible.ref");
   writeFileSync(path, `${formatTraceLine({ depth: 0, name: "os_malloc", args: ["0"], result: "HeapStart + 0x20" })}\n+++ exited (status 0) +++\n`);
   return path;
 }
