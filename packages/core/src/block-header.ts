@@ -93,7 +93,7 @@ export class BlockHeaders {
   /** The index of the first word of `block`'s header in the window, or -1 when it is not inside (or not aligned). */
   private wordOf(block: Addr): number {
     const offset = block - this.base;
-    return offset >= 0 && offset <= this.lengthBytes - Layout.HeaderBytes && (offset & (Layout.Align - 1)) === 0 ? offset / 4 : -1;
+    return offset >= 0 && offset <= this.lengthBytes - Layout.HeaderBytes && (offset & (Layout.Align - 1)) === 0 ? offset >>> 2 : -1;
   }
 
   /** Reads the payload size of `block`. */
@@ -120,11 +120,7 @@ export class BlockHeaders {
   load(block: Addr, into: HeaderRecord): void {
     const w = this.wordOf(block);
     if (w < 0) {
-      const m = this.memory;
-      into.sizeBytes = readSize(m, block);
-      into.status = readStatus(m, block);
-      into.prev = readPrev(m, block);
-      into.next = readNext(m, block);
+      this.loadFromMemory(block, into);
       return;
     }
     const u32 = this.u32;
@@ -132,6 +128,15 @@ export class BlockHeaders {
     into.status = this.i32[w + Layout.OffStatus / 4]!;
     into.prev = u32[w + Layout.OffPrev / 4]! + u32[w + Layout.OffPrev / 4 + 1]! * Layout.HighWordUnit;
     into.next = u32[w + Layout.OffNext / 4]! + u32[w + Layout.OffNext / 4 + 1]! * Layout.HighWordUnit;
+  }
+
+  /** {@link load} for a header outside the window (kept out of line: a small `load` is inlined where it is hot). */
+  private loadFromMemory(block: Addr, into: HeaderRecord): void {
+    const m = this.memory;
+    into.sizeBytes = readSize(m, block);
+    into.status = readStatus(m, block);
+    into.prev = readPrev(m, block);
+    into.next = readNext(m, block);
   }
 
   // --- by word index, for hot paths that place a block in the window once and then touch many fields ---
@@ -145,7 +150,9 @@ export class BlockHeaders {
    * pre: `block` is 8-aligned and its header lies inside the window (see {@link covers}).
    */
   wordAt(block: Addr): number {
-    return (block - this.base) / 4;
+    // A small integer (a window spans at most 2^32 bytes): `| 0` makes it one for V8 too, so that the
+    // word arithmetic and typed-array indexing that follow are integer operations, not float ones.
+    return ((block - this.base) / 4) | 0;
   }
   /** The address of the header at word `w` (the inverse of {@link BlockHeaders.wordAt}). */
   addrAt(w: number): Addr {
@@ -236,7 +243,7 @@ export class BlockHeaders {
   /** The index of the word at `addr` in the window, or -1 when it is not inside (or not 4-aligned). */
   private anyWordOf(addr: Addr): number {
     const offset = addr - this.base;
-    return offset >= 0 && offset <= this.lengthBytes - 4 && (offset & 3) === 0 ? offset / 4 : -1;
+    return offset >= 0 && offset <= this.lengthBytes - 4 && (offset & 3) === 0 ? offset >>> 2 : -1;
   }
   /** Writes the payload size of `block`. pre: a safe non-negative integer. */
   setSize(block: Addr, sizeBytes: number): void {

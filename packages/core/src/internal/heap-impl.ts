@@ -132,18 +132,20 @@ export class HeapImpl implements Heap {
     const s = this.state;
     const slab = s.slabs?.find(ptr);
     if (slab !== undefined) {
-      this.checkAll();
-      s.slabs!.release(slab, ptr, "free");
-      this.checkAll();
+      this.freeSlabObject(slab, ptr);
       return;
     }
     const block = this.blockOfPointer("free", ptr);
     const { status, sizeBytes } = s.scratchHeader;
-    if (status === Status.Free) {
-      throw new AllocatorMisuseError("double-free", `free(0x${ptr.toString(16)}): double free, the block is already free`, ptr);
-    }
+    if (status === Status.Free) throwDoubleFree(ptr);
     this.checkAll();
     s.releaseBlockOf(block, status, sizeBytes);
+    this.checkAll();
+  }
+
+  private freeSlabObject(slab: Slab, ptr: Addr): void {
+    this.checkAll();
+    this.state.slabs!.release(slab, ptr, "free");
     this.checkAll();
   }
 
@@ -326,16 +328,24 @@ export class HeapImpl implements Heap {
 
   private blockOfPointer(what: string, ptr: Addr): Addr {
     const block = findBlockOfPointer(this.state, ptr);
-    if (block === 0) {
-      const shown = Number.isFinite(ptr) ? `0x${ptr.toString(16)}` : String(ptr);
-      throw new AllocatorMisuseError("invalid-pointer", `${what}(${shown}): not a pointer returned by this heap (or already released)`, ptr);
-    }
+    if (block === 0) throwInvalidPointer(what, ptr);
     return block;
   }
 
   private checkAll(): void {
     if (this.state.checkLevel >= 2) assertHeapValid(this);
   }
+}
+
+// The misuse errors of the hot paths, out of line so that those stay small enough for V8 to inline.
+
+function throwInvalidPointer(what: string, ptr: Addr): never {
+  const shown = Number.isFinite(ptr) ? `0x${ptr.toString(16)}` : String(ptr);
+  throw new AllocatorMisuseError("invalid-pointer", `${what}(${shown}): not a pointer returned by this heap (or already released)`, ptr);
+}
+
+function throwDoubleFree(ptr: Addr): never {
+  throw new AllocatorMisuseError("double-free", `free(0x${ptr.toString(16)}): double free, the block is already free`, ptr);
 }
 
 function nonNegative(what: string, value: number): number {

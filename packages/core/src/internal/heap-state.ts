@@ -222,14 +222,18 @@ export class HeapState implements BlockView {
 
   /** {@link releaseBlock} for a caller that has read the block's status and size already. */
   releaseBlockOf(block: Addr, status: number, sizeBytes: number): void {
-    const h = this.headers;
     if (status === Status.Mapped) {
       this.unmapBlock(block);
       return;
     }
     this.counters.bytesInUse -= sizeBytes;
     this.counters.allocBlocks -= 1;
-    if (releaseInWindow(this, block, sizeBytes)) return;
+    if (!releaseInWindow(this, block, sizeBytes)) this.releaseOutsideWindow(block, sizeBytes);
+  }
+
+  /** The heap-block half of {@link releaseBlockOf} through the header accessors, for a heap the window does not cover. */
+  private releaseOutsideWindow(block: Addr, sizeBytes: number): void {
+    const h = this.headers;
     if (this.coalescingImmediate) {
       sizeBytes = this.absorbFreeAfter(block, sizeBytes);
       for (let prev = this.freeNeighbourBefore(block); prev !== 0; prev = this.freeNeighbourBefore(block)) {

@@ -20,24 +20,30 @@ import { Layout, Status } from "./layout.js";
  */
 export function releaseInWindow(s: HeapState, block: Addr, sizeBytes: number): boolean {
   if (!s.heapInWindow) return false;
+  if (s.coalescingImmediate) mergeFreedNow(s, block, sizeBytes);
+  else addFreeBlock(s, block, s.headers.wordAt(block), sizeBytes, "freed");
+  return true;
+}
+
+/**
+ * {@link releaseInWindow} under immediate coalescing: merges the block with its free neighbours, then
+ * tells the strategy of the merged block only.
+ */
+function mergeFreedNow(s: HeapState, block: Addr, sizeBytes: number): void {
   const h = s.headers;
   let w = h.wordAt(block);
-  if (s.coalescingImmediate) {
-    // Merged with its free neighbours at once, before the strategy hears of it.
-    sizeBytes = absorbFreeAfter(s, block, w, sizeBytes);
-    for (let p = h.prevWordAt(w); isFreeBefore(h, p, w); p = h.prevWordAt(w)) {
-      const prev = h.addrAt(p);
-      const prevBytes = h.sizeAt(p);
-      s.removeFree(prev, prevBytes, "resized");
-      unlinkNext(s, prev, p, w);
-      sizeBytes += prevBytes + Layout.HeaderBytes;
-      block = prev;
-      w = p;
-    }
-    h.setSizeAt(w, sizeBytes);
+  sizeBytes = absorbFreeAfter(s, block, w, sizeBytes);
+  for (let p = h.prevWordAt(w); isFreeBefore(h, p, w); p = h.prevWordAt(w)) {
+    const prev = h.addrAt(p);
+    const prevBytes = h.sizeAt(p);
+    s.removeFree(prev, prevBytes, "resized");
+    unlinkNext(s, prev, p, w);
+    sizeBytes += prevBytes + Layout.HeaderBytes;
+    block = prev;
+    w = p;
   }
+  h.setSizeAt(w, sizeBytes);
   addFreeBlock(s, block, w, sizeBytes, "freed");
-  return true;
 }
 
 /**

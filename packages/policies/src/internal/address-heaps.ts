@@ -18,6 +18,11 @@ const NO_SLOTS = new Float64Array(0);
 
 const parentOf = (slot: number): number => (slot - 1) >> ARITY_LOG2;
 
+/** The error of an insert or remove that does not match the bins; out of line, so that the hot paths stay small enough for V8 to inline. */
+function throwMisfiled(addr: number, bin: number, what: string): never {
+  throw new InvariantError(`block 0x${addr.toString(16)} ${what} bin ${bin}`);
+}
+
 /**
  * Free blocks in numbered bins (0 .. binCount-1), each bin ordered by address; the caller decides
  * what a bin means. Search O(1) (a few bitmap words), insert and remove O(log k) for k blocks in the
@@ -67,7 +72,7 @@ export class AddressHeaps {
     let heap = this.heaps[bin]!;
     // A block entering the set carries a garbage tag, but a slot holding `addr` proves it is already in.
     const tag = this.view.freeTag(addr);
-    if (tag >= 0 && tag < count && heap[tag] === addr) throw new InvariantError(`block 0x${addr.toString(16)} is already in bin ${bin}`);
+    if (tag >= 0 && tag < count && heap[tag] === addr) throwMisfiled(addr, bin, "is already in");
     if (count === heap.length) heap = this.grow(bin);
     this.counts[bin] = count + 1;
     this.held += 1;
@@ -84,7 +89,7 @@ export class AddressHeaps {
     const heap = this.heaps[bin]!;
     const count = this.counts[bin]!;
     const slot = this.view.freeTag(addr);
-    if (!(slot >= 0 && slot < count && heap[slot] === addr)) throw new InvariantError(`block 0x${addr.toString(16)} is not in bin ${bin}`);
+    if (!(slot >= 0 && slot < count && heap[slot] === addr)) throwMisfiled(addr, bin, "is not in");
     const last = count - 1;
     this.counts[bin] = last;
     this.held -= 1;
