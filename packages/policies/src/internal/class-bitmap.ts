@@ -7,8 +7,9 @@ export function floorLog2(n: number): number {
   return n < 4294967296 ? 31 - Math.clz32(n) : 63 - Math.clz32(Math.floor(n / 4294967296));
 }
 
-/** Index of the lowest set bit of a non-zero 32-bit word. */
-const lowestBit = (word: number): number => 31 - Math.clz32(word & -word);
+// The index of the lowest set bit of a non-zero 32-bit word w is 31 - Math.clz32(w & -w); it is written
+// out where it is needed: as a helper function it was a call of its own in the hot paths, which had
+// used up V8's inlining budget before reaching it.
 
 /** One bit per class (0 .. classCount-1), set while the class holds a free block. */
 export class ClassBitmap {
@@ -48,7 +49,7 @@ export class ClassBitmap {
     if (index >= this.classCount) return -1;
     const word = index >>> 5;
     const bits = this.words[word]! & (0xffffffff << (index & 31));
-    if (bits !== 0) return (word << 5) + lowestBit(bits);
+    if (bits !== 0) return (word << 5) + 31 - Math.clz32(bits & -bits);
     const nextWord = word + 1;
     if (nextWord >= this.words.length) return -1;
     let group = nextWord >>> 5;
@@ -58,7 +59,8 @@ export class ClassBitmap {
       if (group >= this.summary.length) return -1;
       groupBits = this.summary[group]!;
     }
-    const found = (group << 5) + lowestBit(groupBits);
-    return (found << 5) + lowestBit(this.words[found]!);
+    const found = (group << 5) + 31 - Math.clz32(groupBits & -groupBits);
+    const wordBits = this.words[found]!;
+    return (found << 5) + 31 - Math.clz32(wordBits & -wordBits);
   }
 }
