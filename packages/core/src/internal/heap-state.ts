@@ -16,7 +16,7 @@ import {
 import { HeapBreak } from "./heap-break.js";
 import { BlockHeaders, HeaderRecord, blockEnd, payloadOf } from "../block-header.js";
 import { Layout, Status } from "./layout.js";
-import { carveInWindow, mergeRunInWindow, releaseInWindow, splitInWindow } from "./window-paths.js";
+import { appendInWindow, carveInWindow, mergeRunInWindow, releaseInWindow, splitInWindow } from "./window-paths.js";
 import { findBlockOfPointer } from "./pointers.js";
 import type { SlabPool } from "./slab-pool.js";
 
@@ -278,11 +278,13 @@ export class HeapState implements BlockView {
 
   /** Appends a new heap block at the end of the list (it starts at the old break). */
   appendHeapBlock(block: Addr, sizeBytes: number, status: Status.Free | Status.Alloc): void {
-    const h = this.headers;
-    h.write(block, sizeBytes, status, this.heapTail, 0);
-    if (this.heapTail === 0) this.heapHead = block;
-    else h.setNext(this.heapTail, block);
-    this.heapTail = block;
+    if (!appendInWindow(this, block, sizeBytes, status)) {
+      const h = this.headers;
+      h.write(block, sizeBytes, status, this.heapTail, 0);
+      if (this.heapTail === 0) this.heapHead = block;
+      else h.setNext(this.heapTail, block);
+      this.heapTail = block;
+    }
     if (status === Status.Free) this.addFree(block, sizeBytes, "created");
     else {
       this.counters.bytesInUse += sizeBytes;
