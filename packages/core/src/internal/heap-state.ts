@@ -14,10 +14,10 @@ import {
   type HeapStats,
 } from "../api.js";
 import { HeapBreak } from "./heap-break.js";
-import { BlockHeaders, HeaderRecord, blockEnd, payloadOf } from "../block-header.js";
+import { BlockHeaders, HeaderRecord, blockEnd } from "../block-header.js";
 import { Layout, Status } from "./layout.js";
 import { appendInWindow, carveInWindow, mergeRunInWindow, releaseInWindow, splitInWindow } from "./window-paths.js";
-import { findBlockOfPointer } from "./pointers.js";
+import { isHeapBlock } from "./pointers.js";
 import type { SlabPool } from "./slab-pool.js";
 
 /** Mutable counters: the stats' gauges (recounted by the checker) with the syscall counts flattened. */
@@ -433,9 +433,12 @@ export class HeapState implements BlockView {
     this.pending[this.pendingCount++] = offset;
   }
 
-  /** True when `block` is a live free heap block, checked as a pointer given to `free` is (never trusting its bytes). */
+  /**
+   * True when `block` (a heap offset this heap queued, so an aligned address inside the heap) is a live
+   * free heap block, checked as a pointer given to `free` is (never trusting its bytes).
+   */
   private isLiveFreeBlock(block: Addr): boolean {
-    return findBlockOfPointer(this, payloadOf(block)) === block && this.scratchHeader.status === Status.Free;
+    return isHeapBlock(this, block) && this.scratchHeader.status === Status.Free;
   }
 
   /** Records that the last heap block grew by `extraBytes` (the break already moved). */

@@ -21,10 +21,11 @@ export function findBlockOfPointer(s: HeapState, ptr: Addr): Addr {
 }
 
 /**
- * True when `block` is a live heap block (a mapped block's header fails the status test). When the
- * window covers the heap (`s.heapInWindow`), the neighbours' back-links are read as window words.
+ * True when `block` is a live heap block (a mapped block's header fails the status test); its header
+ * is then in `s.scratchHeader`. When the window covers the heap (`s.heapInWindow`), the neighbours'
+ * back-links are read as window words.
  */
-function isHeapBlock(s: HeapState, block: Addr): boolean {
+export function isHeapBlock(s: HeapState, block: Addr): boolean {
   if (s.heapHead === 0 || block < s.heapHead || block + Layout.HeaderBytes > s.breakAddr) return false;
   const h = s.headers;
   const record = s.scratchHeader;
