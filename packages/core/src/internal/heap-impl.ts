@@ -143,6 +143,7 @@ export class HeapImpl implements Heap {
     this.checkAll();
   }
 
+  /** free() of an object in `slab` (out of line: most frees are of blocks). */
   private freeSlabObject(slab: Slab, ptr: Addr): void {
     this.checkAll();
     this.state.slabs!.release(slab, ptr, "free");

@@ -82,7 +82,7 @@ export function carveInWindow(s: HeapState, block: Addr, frontBytes: number, tak
 /**
  * The header side of appending a block at `block` (payload `sizeBytes`, the new memory at the end of
  * the heap) after the last block: writes its header and links it. Returns false, having changed
- * nothing, when the window does not cover the heap (the break moved since the last refresh included).
+ * nothing, when the window does not cover the heap.
  */
 export function appendInWindow(s: HeapState, block: Addr, sizeBytes: number, status: BlockStatus): boolean {
   if (!s.heapInWindow) return false;
