@@ -77,6 +77,12 @@ export interface BlockView {
    * pre: `block` is in the free set; `tag` is a 32-bit signed integer.
    */
   setFreeTag(block: Addr, tag: number): void;
+  /**
+   * The heap's {@link CheckLevel} (a view without one counts as 1). At 0 a strategy may skip its own
+   * internal O(1) consistency checks, as the core skips its own: they guard against bugs in the core,
+   * not against bad pointers, which the core rejects before a strategy hears of a block.
+   */
+  readonly checkLevel?: CheckLevel;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createSimBackend, type SimBackend } from "@osmem/backend-sim";
 import { recordSyscalls, type SyscallEvent } from "@osmem/syscalls";
 import { beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_MMAP_THRESHOLD_BYTES, DEFAULT_PREALLOC_BYTES, HEADER_BYTES, type Heap } from "./api.js";
+import { DEFAULT_MMAP_THRESHOLD_BYTES, DEFAULT_PREALLOC_BYTES, HEADER_BYTES, type CheckLevel, type FitPolicy, type Heap } from "./api.js";
 import { checkHeap } from "./check-heap.js";
 import { createHeap } from "./heap.js";
 import { testPolicy } from "./internal/test-policy.js";
@@ -252,5 +252,22 @@ describe("deferred coalescing", () => {
     expect(checkHeap(heap)).toEqual([]);
     expect(heap.malloc(100_000)).toBeGreaterThan(p); // the pass runs over whatever is queued
     expect(checkHeap(heap)).toEqual([]);
+  });
+});
+
+describe("the strategy's view", () => {
+  it("shows the heap's check level, so that a policy can skip its own internal checks at 0", () => {
+    for (const checkLevel of [0, 1, 2] as const) {
+      let seen: CheckLevel | undefined;
+      const policy: FitPolicy = {
+        ...testPolicy,
+        bind(view) {
+          seen = view.checkLevel;
+          return testPolicy.bind(view);
+        },
+      };
+      createHeap({ backend: createSimBackend(), policy, checkLevel });
+      expect(seen).toBe(checkLevel);
+    }
   });
 });

@@ -111,4 +111,18 @@ describe("AddressHeaps", () => {
     heaps.remove(7, b);
     expect(heaps.lowestFrom(0)).toBe(a);
   });
+
+  it("checks for a second insert unless the view's check level is 0", () => {
+    for (const level of [undefined, 1, 2] as const) {
+      const heaps = new AddressHeaps(tagOnlyView(level), BINS);
+      heaps.insert(3, addrOf(1));
+      expect(() => heaps.insert(3, addrOf(1)), `level ${String(level)}`).toThrow(InvariantError);
+      expect(heaps.count(3)).toBe(1);
+    }
+    // At level 0 the core's own guarantees stand in for the check (see BlockView.checkLevel).
+    const heaps = new AddressHeaps(tagOnlyView(0), BINS);
+    heaps.insert(3, addrOf(1));
+    heaps.insert(3, addrOf(1));
+    expect(heaps.count(3)).toBe(2);
+  });
 });

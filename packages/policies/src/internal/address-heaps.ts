@@ -36,10 +36,13 @@ export class AddressHeaps {
   private readonly counts: Int32Array;
   private readonly nonEmpty: ClassBitmap;
   private readonly view: BlockView;
+  /** Whether an insert checks that the block is not in its bin already (not at check level 0). */
+  private readonly checksInserts: boolean;
   private held = 0;
 
   constructor(view: BlockView, binCount: number) {
     this.view = view;
+    this.checksInserts = (view.checkLevel ?? 1) >= 1;
     this.binCount = binCount;
     this.heaps = new Array<Float64Array>(binCount).fill(NO_SLOTS);
     this.counts = new Int32Array(binCount);
@@ -65,14 +68,17 @@ export class AddressHeaps {
 
   /**
    * Adds block `addr` to `bin` and tags the block with its slot.
-   * @throws InvariantError when `bin` already holds it (the bins are left unchanged).
+   * @throws InvariantError when `bin` already holds it (the bins are left unchanged); not checked when
+   * the view's check level is 0.
    */
   insert(bin: number, addr: number): void {
     const count = this.counts[bin]!;
     let heap = this.heaps[bin]!;
-    // A block entering the set carries a garbage tag, but a slot holding `addr` proves it is already in.
-    const tag = this.view.freeTag(addr);
-    if (tag >= 0 && tag < count && heap[tag] === addr) throwMisfiled(addr, bin, "is already in");
+    if (this.checksInserts) {
+      // A block entering the set carries a garbage tag, but a slot holding `addr` proves it is already in.
+      const tag = this.view.freeTag(addr);
+      if (tag >= 0 && tag < count && heap[tag] === addr) throwMisfiled(addr, bin, "is already in");
+    }
     if (count === heap.length) heap = this.grow(bin);
     this.counts[bin] = count + 1;
     this.held += 1;

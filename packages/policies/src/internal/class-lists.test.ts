@@ -50,4 +50,17 @@ describe("ClassLists", () => {
     expect(() => lists.remove(0x2000, 64)).toThrow(InvariantError);
     expect(() => lists.remove(0x1000, 72)).toThrow(InvariantError);
   });
+
+  it("checks for a second push unless the view's check level is 0", () => {
+    for (const level of [undefined, 1, 2] as const) {
+      const lists = new ClassLists(tagOnlyView(level), CLASSES);
+      lists.push(1, 0x1000, 64);
+      expect(() => lists.push(1, 0x1000, 64), `level ${String(level)}`).toThrow(InvariantError);
+      expect(lists.size).toBe(1);
+    }
+    const lists = new ClassLists(tagOnlyView(0), CLASSES);
+    lists.push(1, 0x1000, 64);
+    lists.push(1, 0x1000, 64);
+    expect(lists.size).toBe(2);
+  });
 });

@@ -17,12 +17,15 @@ export class ClassLists {
   private classes: Int32Array;
   private readonly heads: Int32Array;
   private readonly view: BlockView;
+  /** Whether a push checks that the block is not listed already (not at check level 0). */
+  private readonly checksPushes: boolean;
   private releasedHead = NO_NODE;
   private nextUnused = 1;
   private listed = 0;
 
   constructor(view: BlockView, classCount: number, initialCapacity = 1024) {
     this.view = view;
+    this.checksPushes = (view.checkLevel ?? 1) >= 1;
     const capacity = Math.max(2, initialCapacity + 1);
     this.addrs = new Float64Array(capacity);
     this.sizes = new Float64Array(capacity);
@@ -51,9 +54,12 @@ export class ClassLists {
     return this.sizes[node]!;
   }
 
-  /** Puts block `addr` (payload `sizeBytes`) at the front of class `cls`. @throws InvariantError if already listed. */
+  /**
+   * Puts block `addr` (payload `sizeBytes`) at the front of class `cls`.
+   * @throws InvariantError if already listed; not checked when the view's check level is 0.
+   */
   push(cls: number, addr: number, sizeBytes: number): void {
-    if (this.nodeOf(addr) !== NO_NODE) throw new InvariantError(`block 0x${addr.toString(16)} is already listed`);
+    if (this.checksPushes && this.nodeOf(addr) !== NO_NODE) throw new InvariantError(`block 0x${addr.toString(16)} is already listed`);
     const node = this.allocateNode();
     this.view.setFreeTag(addr, node);
     this.listed += 1;

@@ -1,16 +1,17 @@
 // Test support, not exported: a BlockView with no blocks whose free-block tags live in a Map, for
 // testing strategies on made-up addresses. Any other read of the block list fails the test.
-import type { BlockView } from "@osmem/core";
+import type { BlockView, CheckLevel } from "@osmem/core";
 import type { Addr } from "@osmem/syscalls";
 
 const walked = (): never => {
   throw new Error("walked the block list");
 };
 
-/** A view that keeps tags for any address and throws if the strategy walks the block list. */
-export function tagOnlyView(): BlockView {
+/** A view that keeps tags for any address and throws if the strategy walks the block list; with `checkLevel` when given. */
+export function tagOnlyView(checkLevel?: CheckLevel): BlockView {
   const tags = new Map<Addr, number>();
   return {
+    ...(checkLevel === undefined ? {} : { checkLevel }),
     firstBlock: walked,
     nextBlock: walked,
     prevBlock: walked,
