@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { ALLOCATOR_NAMES, THING_NAME, allocatorFactory } from "../src/allocators.js";
 import { BEGIN_MARKER, END_MARKER, replaceSection, utilizationChart } from "../src/bench-files.js";
 import { renderReport } from "../src/render.js";
@@ -13,7 +13,7 @@ import { peakRequestedBytes, replayTrace } from "../src/replay-loop.js";
 import { QUICK_OPTIONS, runBench } from "../src/run-bench.js";
 import { selectTraces } from "../src/traces.js";
 import { bareTlsf } from "../src/experiments/bare-tlsf.js";
-import { countedFactory, markedReplays, parseInstructionTotal, replayCounts, steadyPairs } from "../src/experiments/instructions.js";
+import { countedFactory, main as countInstructions, markedReplays, parseInstructionTotal, replayCounts, steadyPairs } from "../src/experiments/instructions.js";
 import { BareBestFit, HEAP_START, MMAP_BASE } from "../src/experiments/bare-best-fit.js";
 import type { BenchAllocator } from "../src/allocators.js";
 import { createSimBackend } from "@osmem/backend-sim";
@@ -204,5 +204,36 @@ describe("the instruction-count experiment", () => {
   it("reads cachegrind's instruction total", () => {
     expect(parseInstructionTotal("==1== \n==1== I   refs:      1,592,625,319\n")).toBe(1_592_625_319);
     expect(parseInstructionTotal("valgrind: command not found")).toBeUndefined();
+  });
+
+  it("answers --help, and bad arguments with a message, the usage and exit code 1, before running valgrind", () => {
+    const run = (...args: string[]) => {
+      const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+      const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+      process.exitCode = undefined;
+      try {
+        countInstructions(args);
+        return { stdout: out.mock.calls.join(""), stderr: err.mock.calls.join(""), exitCode: process.exitCode };
+      } finally {
+        out.mockRestore();
+        err.mockRestore();
+        process.exitCode = undefined;
+      }
+    };
+    const help = run("--help");
+    expect(help).toMatchObject({ stderr: "", exitCode: undefined });
+    expect(help.stdout).toMatch(/^Usage: node bench\/dist\/experiments\/instructions\.js/);
+    expect(help.stdout).toContain("--trace FILE.rep");
+    for (const [args, message] of [
+      [["--bogus"], "Unknown option '--bogus'"],
+      [["--allocator", "no-such-policy"], "no-such-policy"],
+      [["--live", "0"], "--live and --pairs must be positive integers"],
+    ] as const) {
+      const bad = run(...args);
+      expect(bad.exitCode, args.join(" ")).toBe(1);
+      expect(bad.stdout).toBe("");
+      expect(bad.stderr).toContain(message);
+      expect(bad.stderr).toContain("Usage:");
+    }
   });
 });

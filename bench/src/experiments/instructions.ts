@@ -35,6 +35,22 @@ const BASE_PAIRS = 50_000;
 /** Per trace: warm-up replays before the counted ones, and counted replays (the least is reported). */
 const WARM_REPLAYS = 10;
 const COUNTED_REPLAYS = 5;
+const HELP = `Usage: node bench/dist/experiments/instructions.js [--allocator NAME]... [--live N] [--pairs K]
+       node bench/dist/experiments/instructions.js [--allocator NAME]... --trace FILE.rep...
+
+Counts instructions per malloc/free under valgrind (cachegrind), a measure the machine's load does not
+move. Without --trace: the steady state of N live blocks of 8-512 bytes (default 1000), counted over K
+free/malloc pairs (default 200000). With --trace: whole replays of each trace through the benchmark's
+replay loop (callgrind; the least of 5 counted replays after 10 warm-ups) and their geomean.
+
+  --allocator NAME   an osmem policy or bare-best-fit (default indexed-best-fit; repeatable)
+  --live N           live blocks of the steady state (default 1000)
+  --pairs K          counted free/malloc pairs of the steady state (default 200000)
+  --trace FILE.rep   a trace to count replays of (repeatable)
+  --help             this text
+
+Exit codes: 0 counted, 1 bad arguments or a failed count, 2 valgrind is not installed.`;
+
 /** The marker around each counted replay: its libc call is where callgrind cuts the count. */
 const mark = (): void => void process.cpuUsage();
 
@@ -149,21 +165,40 @@ function countRun(name: string, liveCount: number, pairs: number): number | Erro
   return parseInstructionTotal(run.stderr) ?? new Error("no instruction total in valgrind's output");
 }
 
-function main(): void {
-  const { values } = parseArgs({
-    options: {
-      allocator: { type: "string", multiple: true, default: ["indexed-best-fit"] },
-      live: { type: "string", default: "1000" },
-      pairs: { type: "string", default: "200000" },
-      work: { type: "boolean", default: false },
-      trace: { type: "string", multiple: true, default: [] },
-    },
-  });
+/** Prints `message` and the usage to stderr and sets exit code 1. */
+function usage(message: string): void {
+  process.stderr.write(`${message}\n${HELP}\n`);
+  process.exitCode = 1;
+}
+
+/** The script's command line: `args` as in `process.argv.slice(2)`; reports through stdout, stderr and `process.exitCode`. */
+export function main(args: readonly string[]): void {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        allocator: { type: "string", multiple: true, default: ["indexed-best-fit"] },
+        live: { type: "string", default: "1000" },
+        pairs: { type: "string", default: "200000" },
+        work: { type: "boolean", default: false },
+        trace: { type: "string", multiple: true, default: [] },
+        help: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    usage(error instanceof Error ? error.message : String(error));
+    return;
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
   const liveCount = Number(values.live);
   const pairs = Number(values.pairs);
   if (!Number.isSafeInteger(liveCount) || liveCount < 1 || !Number.isSafeInteger(pairs) || pairs < 1) {
-    process.stderr.write("--live and --pairs must be positive integers\n");
-    process.exitCode = 1;
+    usage("--live and --pairs must be positive integers");
     return;
   }
   if (values.work && values.trace.length > 0) {
@@ -174,7 +209,13 @@ function main(): void {
     process.stdout.write(`${steadyPairs(countedFactory(values.allocator[0]!), liveCount, pairs)}\n`);
     return;
   }
-  for (const name of values.allocator) countedFactory(name); // unknown names fail before the long runs
+  // Unknown names fail before the long runs.
+  try {
+    for (const name of values.allocator) countedFactory(name);
+  } catch (error) {
+    usage(error instanceof Error ? error.message : String(error));
+    return;
+  }
   if (spawnSync("valgrind", ["--version"]).error !== undefined) {
     process.stderr.write("valgrind is not installed (Debian: apt-get install valgrind); nothing counted\n");
     process.exitCode = 2;
@@ -212,4 +253,4 @@ function main(): void {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
