@@ -4,6 +4,7 @@ import { DEFAULT_MMAP_THRESHOLD_BYTES, HEADER_BYTES, InvariantError, type Heap }
 import { OFF_NEXT, OFF_PREV, OFF_SIZE, OFF_STATUS, blockOf } from "./block-header.js";
 import { assertHeapValid, checkHeap } from "./check-heap.js";
 import { createHeap } from "./heap.js";
+import { stateOf } from "./internal/state-of.js";
 import { testPolicy } from "./internal/test-policy.js";
 
 let backend: SimBackend;
@@ -65,6 +66,16 @@ describe("checkHeap", () => {
     heap.malloc(8); // coalescing pass; a's block is reused for 8 bytes, the rest split off
     backend.memory.writeI32(c + OFF_STATUS, 0);
     expect(codes()).toContain("adjacent-free");
+  });
+
+  it("reports a heap block missing from the map of block starts", () => {
+    stateOf(heap).starts.delete(b);
+    expect(checkHeap(heap)).toEqual([expect.objectContaining({ code: "starts", addr: b })]);
+  });
+
+  it("reports a block start the list does not hold", () => {
+    stateOf(heap).starts.add(b + 8);
+    expect(checkHeap(heap)).toEqual([expect.objectContaining({ code: "starts", addr: b + 8 })]);
   });
 
   it("reports every problem at once, and assertHeapValid throws them", () => {

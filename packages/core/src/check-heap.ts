@@ -1,8 +1,9 @@
 // The heap checker: walks every block of every region and reports all violated invariants instead of
 // stopping at the first. It reads headers through block-header.ts and never modifies the heap.
 // Checked: links both ways, address order, alignment, exact tiling of the brk heap, mapped blocks
-// inside live mappings, valid statuses, no adjacent free blocks after a coalescing pass, slab blocks
-// against the slab index (headers, bitmaps, counts), and the stats gauges against a recount.
+// inside live mappings, valid statuses, no adjacent free blocks after a coalescing pass, the map of
+// block starts against the list, slab blocks against the slab index (headers, bitmaps, counts), and the
+// stats gauges against a recount.
 import type { Addr } from "@osmem/syscalls";
 import { ALIGN, BlockStatus, HEADER_BYTES, InvariantError, type Heap, type HeapProblem } from "./api.js";
 import { blockEnd, readNext, readPrev, readSize, readStatus } from "./block-header.js";
@@ -27,6 +28,7 @@ export function checkHeap(heap: Heap): HeapProblem[] {
   let prevFree = false;
   let steps = 0;
   const slabBlocks: Addr[] = [];
+  const heapBlocks: Addr[] = [];
   for (let block = s.heapHead; block !== 0; block = readNext(m, block)) {
     if (++steps > limit) {
       report("cycle", block, `the heap list has more blocks than fit in the heap (cycle?)`);
@@ -67,6 +69,7 @@ export function checkHeap(heap: Heap): HeapProblem[] {
       report("status", block, `heap block ${hex(block)} has status ${status}`);
     }
     prevFree = status === BlockStatus.Free;
+    heapBlocks.push(block);
     prev = block;
     expectedStart = blockEnd(block, sizeBytes);
   }
@@ -77,6 +80,15 @@ export function checkHeap(heap: Heap): HeapProblem[] {
   }
   for (const later of segments.slice(segmentIndex + 1)) {
     if (later.end > later.start) report("gap", 0, `segment [${hex(later.start)}, ${hex(later.end)}) holds no blocks`);
+  }
+
+  // --- the map of block starts (pointer validation's) against the list ---
+  const listed = new Set(heapBlocks);
+  for (const block of heapBlocks) {
+    if (!s.starts.has(block)) report("starts", block, `heap block ${hex(block)} is missing from the map of block starts`);
+  }
+  for (const addr of s.starts.addresses()) {
+    if (!listed.has(addr)) report("starts", addr, `the map of block starts holds ${hex(addr)}, which is not a heap block`);
   }
 
   // --- slabs: the heap's slab blocks against the slab index ---

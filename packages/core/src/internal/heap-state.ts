@@ -18,6 +18,7 @@ import { BlockHeaders, HeaderRecord, blockEnd } from "../block-header.js";
 import { Layout, Status } from "./layout.js";
 import { appendInWindow, carveInWindow, mergeRunInWindow, releaseInWindow, splitInWindow } from "./window-paths.js";
 import { isHeapBlock } from "./pointers.js";
+import { BlockStarts } from "./block-starts.js";
 import type { SlabPool } from "./slab-pool.js";
 
 /** Mutable counters: the stats' gauges (recounted by the checker) with the syscall counts flattened. */
@@ -38,6 +39,8 @@ export class HeapState implements BlockView {
   /** First and last heap blocks in address order (0 when the heap is empty). */
   heapHead: Addr = 0;
   heapTail: Addr = 0;
+  /** The header address of every heap block, outside the managed memory (pointer validation asks it). */
+  readonly starts = new BlockStarts();
   /** Mapped blocks in mmap order. */
   mappedHead: Addr = 0;
   mappedTail: Addr = 0;
@@ -269,6 +272,7 @@ export class HeapState implements BlockView {
   private unlinkNextOf(block: Addr, next: Addr): void {
     const h = this.headers;
     const after = h.next(next);
+    this.starts.delete(next);
     h.setNext(block, after);
     if (after === 0) this.heapTail = block;
     else h.setPrev(after, block);
@@ -278,6 +282,8 @@ export class HeapState implements BlockView {
 
   /** Appends a new heap block at the end of the list (it starts at the old break). */
   appendHeapBlock(block: Addr, sizeBytes: number, status: Status.Free | Status.Alloc): void {
+    if (this.heapTail === 0) this.starts.reset(block);
+    this.starts.add(block);
     if (!appendInWindow(this, block, sizeBytes, status)) {
       const h = this.headers;
       h.write(block, sizeBytes, status, this.heapTail, 0);
@@ -297,6 +303,7 @@ export class HeapState implements BlockView {
     const h = this.headers;
     const next = h.next(block);
     h.write(added, sizeBytes, status, block, next);
+    this.starts.add(added);
     h.setNext(block, added);
     if (next === 0) this.heapTail = added;
     else h.setPrev(next, added);

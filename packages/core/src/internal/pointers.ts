@@ -1,7 +1,8 @@
 // Recognises the pointers this heap handed out, in O(1), without trusting the bytes in front of them:
-// a mapped block is looked up in the set of live mappings; a heap block must sit inside the heap with
-// its list neighbours pointing back at it. A foreign or stale pointer never gets its header read as
-// truth, so a bad free cannot corrupt the list.
+// a mapped block is looked up in the set of live mappings; a heap block must be in the heap's map of
+// block starts (kept outside the managed memory, ADR 0011) with a valid status, and from check level 1
+// its list neighbours must point back at it and it must end where the next block starts. A foreign or
+// stale pointer never gets its header read as truth, so a bad free cannot corrupt the list.
 import type { Addr } from "@osmem/syscalls";
 import { blockEnd, blockOf } from "../block-header.js";
 import type { HeapState } from "./heap-state.js";
@@ -21,17 +22,28 @@ export function findBlockOfPointer(s: HeapState, ptr: Addr): Addr {
 }
 
 /**
- * True when `block` is a live heap block (a mapped block's header fails the status test); its header
- * is then in `s.scratchHeader`. When the window covers the heap (`s.heapInWindow`), the neighbours'
- * back-links are read as window words.
+ * True when `block` (8-aligned) is a live heap block with the status of a free or an allocated one;
+ * its header is then in `s.scratchHeader`. From check level 1 the header must also agree with its list
+ * neighbours ({@link hasConsistentLinks}).
  */
 export function isHeapBlock(s: HeapState, block: Addr): boolean {
-  if (s.heapHead === 0 || block < s.heapHead || block + Layout.HeaderBytes > s.breakAddr) return false;
-  const h = s.headers;
+  if (s.heapHead === 0 || block < s.heapHead || block + Layout.HeaderBytes > s.breakAddr || !s.starts.has(block)) return false;
   const record = s.scratchHeader;
-  h.load(block, record);
-  const { status, prev, next, sizeBytes } = record;
+  s.headers.load(block, record);
+  const status = record.status;
   if (status !== Status.Free && status !== Status.Alloc) return false;
+  return s.checkLevel === 0 || hasConsistentLinks(s, block);
+}
+
+/**
+ * True when the header of the heap block `block` (in `s.scratchHeader`) agrees with the list: its
+ * neighbours point back at it and it ends where the next block starts (or at a segment's end). A
+ * header overwritten by a write past the end of the block before it fails this. When the window covers
+ * the heap (`s.heapInWindow`), the back-links are read as window words.
+ */
+function hasConsistentLinks(s: HeapState, block: Addr): boolean {
+  const h = s.headers;
+  const { prev, next, sizeBytes } = s.scratchHeader;
   const inWindow = s.heapInWindow;
   if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || (inWindow ? h.nextAt(h.wordAt(prev)) : h.next(prev)) !== block) return false;
   if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || (inWindow ? h.prevAt(h.wordAt(next)) : h.prev(next)) !== block) return false;

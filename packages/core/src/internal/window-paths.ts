@@ -146,6 +146,7 @@ function linkAfter(s: HeapState, block: Addr, w: number, added: Addr, sizeBytes:
   const a = h.wordAt(added);
   const n = h.nextWordAt(w);
   h.writeAt(a, sizeBytes, status, block, 0);
+  s.starts.add(added);
   h.copyNextAt(a, w);
   h.setNextAt(w, added);
   if (n < 0) s.heapTail = added;
@@ -157,6 +158,7 @@ function linkAfter(s: HeapState, block: Addr, w: number, added: Addr, sizeBytes:
 function unlinkNext(s: HeapState, block: Addr, w: number, n: number): void {
   const h = s.headers;
   const after = h.nextWordAt(n);
+  s.starts.delete(h.addrAt(n));
   h.copyNextAt(w, n);
   if (after < 0) s.heapTail = block;
   else h.setPrevAt(after, block);
