@@ -7,6 +7,7 @@ describe("BlockStarts", () => {
   it("holds exactly the addresses added and not deleted", () => {
     const starts = new BlockStarts();
     starts.reset(BASE);
+    starts.cover(BASE + 512);
     for (const offset of [0, 40, 80, 248, 256, 264]) starts.add(BASE + offset);
     starts.delete(BASE + 80);
     expect([...starts.addresses()]).toEqual([0, 40, 248, 256, 264].map((offset) => BASE + offset));
@@ -15,13 +16,15 @@ describe("BlockStarts", () => {
     expect(starts.has(BASE + 48)).toBe(false);
   });
 
-  it("answers no beyond the highest address added, and grows for a later one", () => {
+  it("answers no beyond what it covers, and grows when asked to cover more", () => {
     const starts = new BlockStarts();
     starts.reset(BASE);
+    starts.cover(BASE + 32);
     starts.add(BASE);
     const far = BASE + 64 * 1024 * 1024 + 8;
     expect(starts.has(far)).toBe(false);
-    starts.delete(far); // nothing there: a no-op
+    starts.cover(far + 32);
+    expect(starts.has(far)).toBe(false);
     starts.add(far);
     expect(starts.has(far)).toBe(true);
     expect(starts.has(BASE)).toBe(true);
@@ -32,6 +35,7 @@ describe("BlockStarts", () => {
     const starts = new BlockStarts();
     starts.reset(BASE);
     const high = BASE + 2 ** 32 + 8 * 5;
+    starts.cover(high + 32);
     starts.add(high);
     expect(starts.has(high)).toBe(true);
     expect(starts.has(high - 8)).toBe(false);
@@ -42,6 +46,7 @@ describe("BlockStarts", () => {
   it("forgets everything on reset", () => {
     const starts = new BlockStarts();
     starts.reset(BASE);
+    starts.cover(BASE + 64);
     starts.add(BASE + 32);
     starts.reset(BASE + 32);
     expect(starts.has(BASE + 32)).toBe(false);

@@ -18,8 +18,8 @@ const NO_WORDS = new Int32Array(0);
 
 /**
  * The set of block header addresses of one brk heap, as a bitmap from the first block's address (its
- * base) up. Memory: one bit per 8 bytes of the span from the base to the highest block added (1/64 of
- * it); it grows by doubling and never shrinks, as the heap never does.
+ * base) up to where {@link BlockStarts.cover} was last asked to reach (the break). Memory: one bit per
+ * 8 bytes of that span (1/64 of it); it grows by doubling and never shrinks, as the heap never does.
  */
 export class BlockStarts {
   private bits: Int32Array = NO_WORDS;
@@ -39,19 +39,26 @@ export class BlockStarts {
     return word < this.bits.length && ((this.bits[word]! >>> (offset >>> 3)) & 1) !== 0;
   }
 
-  /** Adds the header address `block`. pre: `block` is 8-aligned and at least the base. */
+  /**
+   * Makes room for every address below `end` (the break, each time it moved up). The list surgery
+   * then sets and clears bits without a capacity check of its own, which kept it small enough for V8
+   * to inline into the hot paths.
+   */
+  cover(end: Addr): void {
+    const words = Math.ceil((end - this.base) / Bitmap.BytesPerWord);
+    if (words > this.bits.length) this.grow(words - 1);
+  }
+
+  /** Adds the header address `block`. pre: `block` is 8-aligned, at least the base and covered. */
   add(block: Addr): void {
     const offset = block - this.base;
-    const word = (offset / Bitmap.BytesPerWord) | 0;
-    if (word >= this.bits.length) this.grow(word);
-    this.bits[word]! |= 1 << (offset >>> 3);
+    this.bits[(offset / Bitmap.BytesPerWord) | 0]! |= 1 << (offset >>> 3);
   }
 
   /** Removes the header address `block` (its bytes became another block's payload). pre: as {@link add}. */
   delete(block: Addr): void {
     const offset = block - this.base;
-    const word = (offset / Bitmap.BytesPerWord) | 0;
-    if (word < this.bits.length) this.bits[word]! &= ~(1 << (offset >>> 3));
+    this.bits[(offset / Bitmap.BytesPerWord) | 0]! &= ~(1 << (offset >>> 3));
   }
 
   /** Every address in the set, lowest first. For the heap checker. */

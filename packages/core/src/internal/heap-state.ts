@@ -283,6 +283,7 @@ export class HeapState implements BlockView {
   /** Appends a new heap block at the end of the list (it starts at the old break). */
   appendHeapBlock(block: Addr, sizeBytes: number, status: Status.Free | Status.Alloc): void {
     if (this.heapTail === 0) this.starts.reset(block);
+    this.starts.cover(this.breakAddr);
     this.starts.add(block);
     if (!appendInWindow(this, block, sizeBytes, status)) {
       const h = this.headers;
@@ -450,6 +451,7 @@ export class HeapState implements BlockView {
 
   /** Records that the last heap block grew by `extraBytes` (the break already moved). */
   private growTail(block: Addr, sizeBytes: number, extraBytes: number): void {
+    this.starts.cover(this.breakAddr);
     this.headers.setSize(block, sizeBytes + extraBytes);
     if (this.headers.status(block) === Status.Free) {
       this.counters.bytesFree += extraBytes;

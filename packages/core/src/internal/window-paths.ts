@@ -38,7 +38,7 @@ function mergeFreedNow(s: HeapState, block: Addr, sizeBytes: number): void {
     const prev = h.addrAt(p);
     const prevBytes = h.sizeAt(p);
     s.removeFree(prev, prevBytes, "resized");
-    unlinkNext(s, prev, p, w);
+    unlinkNext(s, prev, p, block, w);
     sizeBytes += prevBytes + Layout.HeaderBytes;
     block = prev;
     w = p;
@@ -129,8 +129,9 @@ function absorbFreeAfter(s: HeapState, block: Addr, w: number, sizeBytes: number
   let merged = sizeBytes;
   for (let n = h.nextWordAt(w); isFreeAfter(h, w, merged, n); n = h.nextWordAt(w)) {
     const nextBytes = h.sizeAt(n);
-    s.removeFree(h.addrAt(n), nextBytes, "merged");
-    unlinkNext(s, block, w, n);
+    const next = h.addrAt(n);
+    s.removeFree(next, nextBytes, "merged");
+    unlinkNext(s, block, w, next, n);
     merged += Layout.HeaderBytes + nextBytes;
   }
   if (merged !== sizeBytes) h.setSizeAt(w, merged);
@@ -154,11 +155,11 @@ function linkAfter(s: HeapState, block: Addr, w: number, added: Addr, sizeBytes:
   return a;
 }
 
-/** Unlinks the block at header word `n`, the one after `block` (word `w`), from the list. */
-function unlinkNext(s: HeapState, block: Addr, w: number, n: number): void {
+/** Unlinks `next` (header word `n`), the block after `block` (word `w`), from the list. */
+function unlinkNext(s: HeapState, block: Addr, w: number, next: Addr, n: number): void {
   const h = s.headers;
   const after = h.nextWordAt(n);
-  s.starts.delete(h.addrAt(n));
+  s.starts.delete(next);
   h.copyNextAt(w, n);
   if (after < 0) s.heapTail = block;
   else h.setPrevAt(after, block);
