@@ -48,13 +48,14 @@ export function writeHeader(m: Memory, block: Addr, sizeBytes: number, status: B
   m.writeU64(block + Layout.OffNext, next);
 }
 
-/** A header's fields as {@link BlockHeaders.load} reads them, in one reusable record (no allocation per read). */
+/**
+ * The two header fields every free and realloc needs, as {@link BlockHeaders.load} reads them, in one
+ * reusable record (no allocation per read). The links are read only where they are needed.
+ */
 export class HeaderRecord {
   sizeBytes = 0;
   /** Raw status (not necessarily a valid {@link BlockStatus}). */
   status = 0;
-  prev: Addr = 0;
-  next: Addr = 0;
 }
 const NO_WORDS = new Uint32Array(0);
 const NO_SIGNED_WORDS = new Int32Array(0);
@@ -116,7 +117,7 @@ export class BlockHeaders {
     const w = this.wordOf(block) + Layout.OffNext / 4;
     return w < Layout.OffNext / 4 ? this.memory.readU64(block + Layout.OffNext) : this.u32[w]! + this.u32[w + 1]! * Layout.HighWordUnit;
   }
-  /** Reads all four fields of `block`'s header into `into` (one bounds check instead of four). */
+  /** Reads the size and status of `block`'s header into `into` (one bounds check instead of two). */
   load(block: Addr, into: HeaderRecord): void {
     const w = this.wordOf(block);
     if (w < 0) {
@@ -126,8 +127,6 @@ export class BlockHeaders {
     const u32 = this.u32;
     into.sizeBytes = u32[w]! + u32[w + 1]! * Layout.HighWordUnit;
     into.status = this.i32[w + Layout.OffStatus / 4]!;
-    into.prev = u32[w + Layout.OffPrev / 4]! + u32[w + Layout.OffPrev / 4 + 1]! * Layout.HighWordUnit;
-    into.next = u32[w + Layout.OffNext / 4]! + u32[w + Layout.OffNext / 4 + 1]! * Layout.HighWordUnit;
   }
 
   /** {@link load} for a header outside the window (kept out of line: a small `load` is inlined where it is hot). */
@@ -135,8 +134,6 @@ export class BlockHeaders {
     const m = this.memory;
     into.sizeBytes = readSize(m, block);
     into.status = readStatus(m, block);
-    into.prev = readPrev(m, block);
-    into.next = readNext(m, block);
   }
 
   // --- by word index, for hot paths that place a block in the window once and then touch many fields ---

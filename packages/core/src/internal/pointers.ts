@@ -43,7 +43,9 @@ export function isHeapBlock(s: HeapState, block: Addr): boolean {
  */
 function hasConsistentLinks(s: HeapState, block: Addr): boolean {
   const h = s.headers;
-  const { prev, next, sizeBytes } = s.scratchHeader;
+  const prev = h.prev(block);
+  const next = h.next(block);
+  const sizeBytes = s.scratchHeader.sizeBytes;
   const inWindow = s.heapInWindow;
   if (prev === 0 ? block !== s.heapHead : !isHeapHeader(s, prev) || (inWindow ? h.nextAt(h.wordAt(prev)) : h.next(prev)) !== block) return false;
   if (next === 0 ? block !== s.heapTail : !isHeapHeader(s, next) || (inWindow ? h.prevAt(h.wordAt(next)) : h.prev(next)) !== block) return false;
