@@ -169,7 +169,8 @@ export class AddressHeaps {
   private grow(bin: number): Float64Array {
     const old = this.heaps[bin]!;
     const heap = new Float64Array(Math.max(FIRST_CAPACITY, old.length * 2));
-    heap.set(old);
+    // A bin's first heap has nothing to copy, and a workload of many sizes makes many first heaps.
+    if (old.length > 0) heap.set(old);
     this.heaps[bin] = heap;
     return heap;
   }
