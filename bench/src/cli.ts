@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       runs,
       budgetMs: preset.budgetMs,
       minMs: preset.minMs,
+      warmupMs: preset.warmupMs,
       liveCounts: preset.liveCounts,
       scalingMs: preset.scalingMs,
       ...(values.allocator.length > 0 ? { allocators: values.allocator } : {}),

@@ -18,6 +18,8 @@ export interface AllocatorSettings {
   readonly budgetMs: number;
   /** Minimum timed milliseconds per (trace, allocator) for short traces. */
   readonly minMs: number;
+  /** Untimed warm-up milliseconds per (trace, allocator) before the timed replays; see RepeatPolicy. */
+  readonly warmupMs: number;
   /** Timed churn per scaling point, in milliseconds. */
   readonly scalingMs: number;
 }
@@ -32,8 +34,8 @@ export class AllocatorBench {
 
   /** Throughput and utilization on the `.rep` file at `path`. */
   trace(path: string): TraceResult {
-    const { runs, budgetMs, minMs } = this.settings;
-    return benchTrace(loadRep(path), this.factory, { runs, budgetMs, minMs });
+    const { runs, budgetMs, minMs, warmupMs } = this.settings;
+    return benchTrace(loadRep(path), this.factory, { runs, budgetMs, minMs, warmupMs });
   }
 
   /** Per-op cost with `liveCount` live blocks. */

@@ -36,11 +36,11 @@ function perTraceTable(report: BenchReport, cell: (trace: string, allocator: str
 }
 
 function settingsText(report: BenchReport): string {
-  const { runs, budgetMs } = report.settings;
-  if (runs === 0) return "quick run: each time is the single warm-up replay (footprint tracking on), not a median";
+  const { runs, budgetMs, warmupMs } = report.settings;
+  if (runs === 0) return "quick run: each time is the single footprint replay (footprint tracking on, not warmed up), not a median";
   const reduced = report.results.filter((r) => r.runsMs.length < runs).length;
   const more = report.results.filter((r) => r.runsMs.length > runs).length;
-  return `median of ${runs} timed replays after 1 warm-up per (trace, allocator); fewer once they took ${budgetMs / 1000} s (${reduced} of ${report.results.length} pairs), up to ${5 * runs} while they took under ${report.settings.minMs} ms (${more} pairs)`;
+  return `median of ${runs} timed replays per (trace, allocator) after 1 footprint replay and untimed warm-up replays of at least ${warmupMs} ms; fewer once they took ${budgetMs / 1000} s (${reduced} of ${report.results.length} pairs), up to ${5 * runs} while they took under ${report.settings.minMs} ms (${more} pairs)`;
 }
 
 /** The machine, settings and every table, as Markdown. */

@@ -22,12 +22,14 @@ export interface BenchOptions {
   readonly traces: readonly TraceFile[];
   /** Where the traces came from, for the report. */
   readonly traceSource: string;
-  /** Timed replays per (trace, allocator), after one warm-up; 0 = time the warm-up itself. */
+  /** Timed replays per (trace, allocator), after the warm-up; 0 = time the footprint replay itself. */
   readonly runs: number;
   /** Repetitions of one (trace, allocator) stop once they took this long (ms); one is always made. */
   readonly budgetMs: number;
   /** Short traces are replayed more often (up to 5 × runs) until the timed replays took this long (ms). */
   readonly minMs: number;
+  /** Untimed warm-up replays of the timed path per (trace, allocator) until they took this long (ms); at least one. */
+  readonly warmupMs: number;
   readonly liveCounts: readonly number[];
   readonly scalingMs: number;
   /** Default every allocator. */
@@ -36,16 +38,24 @@ export interface BenchOptions {
   readonly isolate?: boolean;
 }
 
-/** Repetitions of a full run: 5 timed replays (fewer past 3 s, more under 250 ms), four scaling points. */
-export const FULL_OPTIONS = { runs: 5, budgetMs: 3000, minMs: 250, liveCounts: LIVE_COUNTS, scalingMs: 500 } as const;
-/** A `--quick` smoke run: the warm-up replay's own time, scaling at 1e3 and 1e4 only. */
-export const QUICK_OPTIONS = { runs: 0, budgetMs: 0, minMs: 0, liveCounts: [1e3, 1e4], scalingMs: 60 } as const;
+/** Repetitions of a full run: 200 ms of warm-up, 5 timed replays (fewer past 3 s, more under 250 ms), four scaling points. */
+export const FULL_OPTIONS = { runs: 5, budgetMs: 3000, minMs: 250, warmupMs: 200, liveCounts: LIVE_COUNTS, scalingMs: 500 } as const;
+/** A `--quick` smoke run: the footprint replay's own time, scaling at 1e3 and 1e4 only. */
+export const QUICK_OPTIONS = { runs: 0, budgetMs: 0, minMs: 0, warmupMs: 0, liveCounts: [1e3, 1e4], scalingMs: 60 } as const;
 
 /** Everything a run produced; what `--json` prints. */
 export interface BenchReport {
   readonly date: string;
   readonly machine: MachineInfo;
-  readonly settings: { readonly runs: number; readonly budgetMs: number; readonly minMs: number; readonly scalingMs: number; readonly linearLimit: number; readonly traceSource: string };
+  readonly settings: {
+    readonly runs: number;
+    readonly budgetMs: number;
+    readonly minMs: number;
+    readonly warmupMs: number;
+    readonly scalingMs: number;
+    readonly linearLimit: number;
+    readonly traceSource: string;
+  };
   /** Per trace: its group, op count, and the utilization bound of the 32-byte header (harness `utilizationBound`). */
   readonly traces: readonly { readonly name: string; readonly group: TraceGroup; readonly ops: number; readonly utilizationBound: number }[];
   /** Mean of the traces' `utilizationBound` per group. */
@@ -113,7 +123,14 @@ export async function runBench(options: BenchOptions, onProgress: (done: number,
   let done = 0;
   const step = (label: string): void => onProgress(done++, total, label);
   const runners = allocators.map((allocator) => {
-    const settings: AllocatorSettings = { allocator, runs: options.runs, budgetMs: options.budgetMs, minMs: options.minMs, scalingMs: options.scalingMs };
+    const settings: AllocatorSettings = {
+      allocator,
+      runs: options.runs,
+      budgetMs: options.budgetMs,
+      minMs: options.minMs,
+      warmupMs: options.warmupMs,
+      scalingMs: options.scalingMs,
+    };
     return options.isolate === false ? inThisThread(settings) : inWorker(settings);
   });
   const results: TraceResult[] = [];
@@ -145,7 +162,15 @@ export async function runBench(options: BenchOptions, onProgress: (done: number,
   return {
     date: new Date().toISOString(),
     machine: describeMachine(),
-    settings: { runs: options.runs, budgetMs: options.budgetMs, minMs: options.minMs, scalingMs: options.scalingMs, linearLimit: LINEAR_LIMIT, traceSource: options.traceSource },
+    settings: {
+      runs: options.runs,
+      budgetMs: options.budgetMs,
+      minMs: options.minMs,
+      warmupMs: options.warmupMs,
+      scalingMs: options.scalingMs,
+      linearLimit: LINEAR_LIMIT,
+      traceSource: options.traceSource,
+    },
     traces,
     allocators,
     results,

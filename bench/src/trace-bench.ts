@@ -1,6 +1,7 @@
-// Throughput and peak utilization of one allocator on a set of traces: per trace, one warm-up replay
-// that also records the footprint after every op (for utilization), then `runs` timed replays with
-// footprint tracking off, reporting the median. Each replay gets a fresh allocator, created untimed.
+// Throughput and peak utilization of one allocator on a set of traces: per trace, one replay that
+// records the footprint after every op (for utilization), untimed warm-up replays of the timed path,
+// then `runs` timed replays with footprint tracking off, reporting the median. Each replay gets a fresh
+// allocator, created untimed.
 import type { AllocatorFactory, BenchAllocator } from "./allocators.js";
 import { peakRequestedBytes, replayTrace } from "./replay-loop.js";
 import type { ReplayOutcome } from "./replay-loop.js";
@@ -41,6 +42,13 @@ export interface RepeatPolicy {
   readonly budgetMs: number;
   /** Short traces: keep repeating (up to 5 × runs) until the timed replays add up to this many ms. */
   readonly minMs: number;
+  /**
+   * Before the timed replays: untimed replays with footprint tracking off (the timed path; the
+   * footprint replay takes other branches) until they add up to this many ms, at least one. Without
+   * them the first timed replays of a short trace ran while V8 was still compiling and deoptimizing
+   * (10-40 ms each, against 1.3-3 ms once compiled), so the median measured the JIT, not the allocator.
+   */
+  readonly warmupMs: number;
 }
 
 /** One replay on a fresh allocator, released afterwards (untimed) so the next one reuses its memory. */
@@ -57,6 +65,11 @@ function replayOnce(trace: RepTrace, allocator: BenchAllocator, trackFootprint: 
 export function benchTrace(trace: RepTrace, factory: AllocatorFactory, repeat: RepeatPolicy): TraceResult {
   const hints = { peakRequestedBytes: peakRequestedBytes(trace) };
   const probe = replayOnce(trace, factory.create(hints), true);
+  if (repeat.runs > 0) {
+    let warmedMs = 0;
+    do warmedMs += replayOnce(trace, factory.create(hints), false).elapsedMs;
+    while (warmedMs < repeat.warmupMs);
+  }
   const runsMs: number[] = [];
   let spentMs = 0;
   const wanted = (r: number): boolean =>

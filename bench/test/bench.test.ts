@@ -11,11 +11,12 @@ import { renderReport } from "../src/render.js";
 import { loadRep } from "../src/rep-source.js";
 import { peakRequestedBytes, replayTrace } from "../src/replay-loop.js";
 import { QUICK_OPTIONS, runBench } from "../src/run-bench.js";
+import { benchTrace } from "../src/trace-bench.js";
 import { selectTraces } from "../src/traces.js";
 import { bareTlsf } from "../src/experiments/bare-tlsf.js";
 import { countedFactory, main as countInstructions, markedReplays, parseInstructionTotal, replayCounts, steadyPairs } from "../src/experiments/instructions.js";
 import { BareBestFit, HEAP_START, MMAP_BASE } from "../src/experiments/bare-best-fit.js";
-import type { BenchAllocator } from "../src/allocators.js";
+import type { AllocatorFactory, BenchAllocator } from "../src/allocators.js";
 import { createSimBackend } from "@osmem/backend-sim";
 import { createHeap } from "@osmem/core";
 import { POLICIES } from "@osmem/policies";
@@ -48,6 +49,60 @@ describe("the replay loop", () => {
         expect(outcome.peakFootprintBytes).toBeGreaterThanOrEqual(peak);
       }
     }
+  });
+});
+
+describe("one (trace, allocator) measurement", () => {
+  /** indexed-best-fit, recording for each allocator it makes how often its footprint was read. */
+  function watchedFactory(): { factory: AllocatorFactory; footprintReads: number[] } {
+    const inner = allocatorFactory("indexed-best-fit");
+    const footprintReads: number[] = [];
+    const factory: AllocatorFactory = {
+      name: inner.name,
+      create(hints) {
+        const allocator = inner.create(hints);
+        const index = footprintReads.push(0) - 1;
+        return {
+          malloc: (sizeBytes) => allocator.malloc(sizeBytes),
+          free: (ptr) => allocator.free(ptr),
+          realloc: (ptr, sizeBytes) => allocator.realloc(ptr, sizeBytes),
+          footprintBytes: () => {
+            footprintReads[index]! += 1;
+            return allocator.footprintBytes();
+          },
+          release: () => allocator.release(),
+        };
+      },
+    };
+    return { factory, footprintReads };
+  }
+
+  it("warms the timed path up (footprint off) after the footprint replay, and times only the timed replays", () => {
+    const trace = loadRep(join(tinyTraces(), "tiny-real.rep"));
+    const { factory, footprintReads } = watchedFactory();
+    const result = benchTrace(trace, factory, { runs: 3, budgetMs: 60_000, minMs: 0, warmupMs: 0 });
+    expect(result.runsMs).toHaveLength(3);
+    // The footprint replay, one warm-up replay (warmupMs 0 still makes one), then the three timed ones.
+    expect(footprintReads).toHaveLength(5);
+    expect(footprintReads[0]).toBeGreaterThan(0);
+    expect(footprintReads.slice(1)).toEqual([0, 0, 0, 0]);
+  });
+
+  it("keeps warming up until the warm-up replays took warmupMs", () => {
+    const trace = loadRep(join(tinyTraces(), "tiny-real.rep"));
+    const { factory, footprintReads } = watchedFactory();
+    const started = performance.now();
+    benchTrace(trace, factory, { runs: 1, budgetMs: 60_000, minMs: 0, warmupMs: 20 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(20);
+    expect(footprintReads.length).toBeGreaterThan(3);
+  });
+
+  it("makes no warm-up replay in a quick run (runs 0), which reports the footprint replay's time", () => {
+    const trace = loadRep(join(tinyTraces(), "tiny-real.rep"));
+    const { factory, footprintReads } = watchedFactory();
+    const result = benchTrace(trace, factory, { runs: 0, budgetMs: 0, minMs: 0, warmupMs: 0 });
+    expect(footprintReads).toHaveLength(1);
+    expect(result.runsMs).toHaveLength(1);
   });
 });
 
