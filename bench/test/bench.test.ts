@@ -14,6 +14,7 @@ import { QUICK_OPTIONS, runBench } from "../src/run-bench.js";
 import { benchTrace } from "../src/trace-bench.js";
 import { selectTraces } from "../src/traces.js";
 import { bareTlsf } from "../src/experiments/bare-tlsf.js";
+import { runCeiling } from "../src/experiments/run-ceiling.js";
 import { countedFactory, main as countInstructions, markedReplays, parseInstructionTotal, replayCounts, steadyPairs } from "../src/experiments/instructions.js";
 import { BareBestFit, HEAP_START, MMAP_BASE } from "../src/experiments/bare-best-fit.js";
 import type { AllocatorFactory, BenchAllocator } from "../src/allocators.js";
@@ -283,6 +284,44 @@ describe("the instruction-count experiment", () => {
       [["--bogus"], "Unknown option '--bogus'"],
       [["--allocator", "no-such-policy"], "no-such-policy"],
       [["--live", "0"], "--live and --pairs must be positive integers"],
+    ] as const) {
+      const bad = run(...args);
+      expect(bad.exitCode, args.join(" ")).toBe(1);
+      expect(bad.stdout).toBe("");
+      expect(bad.stderr).toContain(message);
+      expect(bad.stderr).toContain("Usage:");
+    }
+  });
+});
+
+describe("the ceiling experiments' command line", () => {
+  /** Runs `runCeiling` on the bare TLSF with `args`, capturing its output and exit code. */
+  function run(...args: string[]): { stdout: string; stderr: string; exitCode: number } {
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      const exitCode = runCeiling(bareTlsf, "ceiling-tlsf", args);
+      return { stdout: out.mock.calls.join(""), stderr: err.mock.calls.join(""), exitCode };
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  }
+
+  it("answers --help with its usage and exit code 0, measuring nothing", () => {
+    const help = run("--help");
+    expect(help).toMatchObject({ stderr: "", exitCode: 0 });
+    expect(help.stdout).toMatch(/^Usage: node bench\/dist\/experiments\/ceiling-tlsf\.js/);
+    expect(help.stdout).toContain("--traces P");
+    expect(help.stdout).toContain("Exit codes");
+  });
+
+  it("answers bad arguments with a message, the usage and exit code 1", () => {
+    const empty = mkdtempSync(join(scratch, "empty-"));
+    for (const [args, message] of [
+      [["--bogus"], "Unknown option '--bogus'"],
+      [["--traces", empty], "no .rep files in"],
+      [["--traces", join(scratch, "no-such-dir")], "no-such-dir"],
     ] as const) {
       const bad = run(...args);
       expect(bad.exitCode, args.join(" ")).toBe(1);

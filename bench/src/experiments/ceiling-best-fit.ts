@@ -9,4 +9,4 @@
 import { bareBestFit } from "./bare-best-fit.js";
 import { runCeiling } from "./run-ceiling.js";
 
-runCeiling(bareBestFit);
+process.exitCode = runCeiling(bareBestFit, "ceiling-best-fit");

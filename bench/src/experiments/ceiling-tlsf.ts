@@ -8,4 +8,4 @@
 import { bareTlsf } from "./bare-tlsf.js";
 import { runCeiling } from "./run-ceiling.js";
 
-runCeiling(bareTlsf);
+process.exitCode = runCeiling(bareTlsf, "ceiling-tlsf");
