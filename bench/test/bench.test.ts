@@ -263,50 +263,21 @@ describe("the instruction-count experiment", () => {
   });
 
   it("answers --help, and bad arguments with a message, the usage and exit code 1, before running valgrind", () => {
-    const run = (...args: string[]) => {
-      const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-      const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-      process.exitCode = undefined;
-      try {
-        countInstructions(args);
-        return { stdout: out.mock.calls.join(""), stderr: err.mock.calls.join(""), exitCode: process.exitCode };
-      } finally {
-        out.mockRestore();
-        err.mockRestore();
-        process.exitCode = undefined;
-      }
-    };
+    const run = (...args: string[]) => captured(() => countInstructions(args));
     const help = run("--help");
     expect(help).toMatchObject({ stderr: "", exitCode: undefined });
     expect(help.stdout).toMatch(/^Usage: node bench\/dist\/experiments\/instructions\.js/);
     expect(help.stdout).toContain("--trace FILE.rep");
-    for (const [args, message] of [
+    expectUsageErrors(run, [
       [["--bogus"], "Unknown option '--bogus'"],
       [["--allocator", "no-such-policy"], "no-such-policy"],
       [["--live", "0"], "--live and --pairs must be positive integers"],
-    ] as const) {
-      const bad = run(...args);
-      expect(bad.exitCode, args.join(" ")).toBe(1);
-      expect(bad.stdout).toBe("");
-      expect(bad.stderr).toContain(message);
-      expect(bad.stderr).toContain("Usage:");
-    }
+    ]);
   });
 });
 
 describe("the ceiling experiments' command line", () => {
-  /** Runs `runCeiling` on the bare TLSF with `args`, capturing its output and exit code. */
-  function run(...args: string[]): { stdout: string; stderr: string; exitCode: number } {
-    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    try {
-      const exitCode = runCeiling(bareTlsf, "ceiling-tlsf", args);
-      return { stdout: out.mock.calls.join(""), stderr: err.mock.calls.join(""), exitCode };
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-  }
+  const run = (...args: string[]) => captured(() => runCeiling(bareTlsf, "ceiling-tlsf", args));
 
   it("answers --help with its usage and exit code 0, measuring nothing", () => {
     const help = run("--help");
@@ -317,17 +288,43 @@ describe("the ceiling experiments' command line", () => {
   });
 
   it("answers bad arguments with a message, the usage and exit code 1", () => {
-    const empty = mkdtempSync(join(scratch, "empty-"));
-    for (const [args, message] of [
+    expectUsageErrors(run, [
       [["--bogus"], "Unknown option '--bogus'"],
-      [["--traces", empty], "no .rep files in"],
+      [["--traces", mkdtempSync(join(scratch, "empty-"))], "no .rep files in"],
       [["--traces", join(scratch, "no-such-dir")], "no-such-dir"],
-    ] as const) {
-      const bad = run(...args);
-      expect(bad.exitCode, args.join(" ")).toBe(1);
-      expect(bad.stdout).toBe("");
-      expect(bad.stderr).toContain(message);
-      expect(bad.stderr).toContain("Usage:");
-    }
+    ]);
   });
 });
+
+/** What a command-line `main` wrote and the exit code it returned (or set on `process.exitCode`). */
+interface Captured {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number | string | undefined;
+}
+
+/** Runs `main` with stdout and stderr captured; `process.exitCode` is cleared before and after. */
+function captured(main: () => number | void): Captured {
+  const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+  process.exitCode = undefined;
+  try {
+    const returned = main();
+    return { stdout: out.mock.calls.join(""), stderr: err.mock.calls.join(""), exitCode: typeof returned === "number" ? returned : process.exitCode };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+/** Expects each (arguments, message) case to end with exit code 1, the message and the usage on stderr, and nothing on stdout. */
+function expectUsageErrors(run: (...args: string[]) => Captured, cases: readonly (readonly [readonly string[], string])[]): void {
+  for (const [args, message] of cases) {
+    const bad = run(...args);
+    expect(bad.exitCode, args.join(" ")).toBe(1);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toContain(message);
+    expect(bad.stderr).toContain("Usage:");
+  }
+}
