@@ -6,20 +6,12 @@ import { loadRep } from "./rep-source.js";
 import { measureScaling } from "./scaling-bench.js";
 import type { ScalingPoint } from "./scaling-bench.js";
 import { benchTrace } from "./trace-bench.js";
-import type { TraceResult } from "./trace-bench.js";
+import type { RepeatPolicy, TraceResult } from "./trace-bench.js";
 
-/** How to measure one allocator. Structured-cloneable (it is a worker's `workerData`). */
-export interface AllocatorSettings {
+/** How to measure one allocator: its repetition rules per trace, and its scaling time. Structured-cloneable (it is a worker's `workerData`). */
+export interface AllocatorSettings extends RepeatPolicy {
   /** A name from ALLOCATOR_NAMES. */
   readonly allocator: string;
-  /** Timed replays per trace (after one warm-up); see RepeatPolicy. */
-  readonly runs: number;
-  /** Repetition budget per (trace, allocator), in milliseconds. */
-  readonly budgetMs: number;
-  /** Minimum timed milliseconds per (trace, allocator) for short traces. */
-  readonly minMs: number;
-  /** Untimed warm-up milliseconds per (trace, allocator) before the timed replays; see RepeatPolicy. */
-  readonly warmupMs: number;
   /** Timed churn per scaling point, in milliseconds. */
   readonly scalingMs: number;
 }
@@ -34,8 +26,7 @@ export class AllocatorBench {
 
   /** Throughput and utilization on the `.rep` file at `path`. */
   trace(path: string): TraceResult {
-    const { runs, budgetMs, minMs, warmupMs } = this.settings;
-    return benchTrace(loadRep(path), this.factory, { runs, budgetMs, minMs, warmupMs });
+    return benchTrace(loadRep(path), this.factory, this.settings);
   }
 
   /** Per-op cost with `liveCount` live blocks. */

@@ -13,23 +13,15 @@ import { LINEAR_LIMIT, LIVE_COUNTS } from "./scaling-bench.js";
 import type { ScalingPoint } from "./scaling-bench.js";
 import { checkTargets, summarize } from "./summary.js";
 import type { AllocatorSummary, TargetCheck } from "./summary.js";
-import type { TraceResult } from "./trace-bench.js";
+import { repeatPolicyOf, type RepeatPolicy, type TraceResult } from "./trace-bench.js";
 import type { TraceFile, TraceGroup } from "./traces.js";
 import type { WorkerRequest } from "./worker.js";
 
-/** How much to measure. */
-export interface BenchOptions {
+/** How much to measure: the repetition rules of every (trace, allocator) pair (see RepeatPolicy), and more. */
+export interface BenchOptions extends RepeatPolicy {
   readonly traces: readonly TraceFile[];
   /** Where the traces came from, for the report. */
   readonly traceSource: string;
-  /** Timed replays per (trace, allocator), after the warm-up; 0 = time the footprint replay itself. */
-  readonly runs: number;
-  /** Repetitions of one (trace, allocator) stop once they took this long (ms); one is always made. */
-  readonly budgetMs: number;
-  /** Short traces are replayed more often (up to 5 × runs) until the timed replays took this long (ms). */
-  readonly minMs: number;
-  /** Untimed warm-up replays of the timed path per (trace, allocator) until they took this long (ms); at least one. */
-  readonly warmupMs: number;
   readonly liveCounts: readonly number[];
   readonly scalingMs: number;
   /** Default every allocator. */
@@ -47,15 +39,7 @@ export const QUICK_OPTIONS = { runs: 0, budgetMs: 0, minMs: 0, warmupMs: 0, live
 export interface BenchReport {
   readonly date: string;
   readonly machine: MachineInfo;
-  readonly settings: {
-    readonly runs: number;
-    readonly budgetMs: number;
-    readonly minMs: number;
-    readonly warmupMs: number;
-    readonly scalingMs: number;
-    readonly linearLimit: number;
-    readonly traceSource: string;
-  };
+  readonly settings: RepeatPolicy & { readonly scalingMs: number; readonly linearLimit: number; readonly traceSource: string };
   /** Per trace: its group, op count, and the utilization bound of the 32-byte header (harness `utilizationBound`). */
   readonly traces: readonly { readonly name: string; readonly group: TraceGroup; readonly ops: number; readonly utilizationBound: number }[];
   /** Mean of the traces' `utilizationBound` per group. */
@@ -123,14 +107,7 @@ export async function runBench(options: BenchOptions, onProgress: (done: number,
   let done = 0;
   const step = (label: string): void => onProgress(done++, total, label);
   const runners = allocators.map((allocator) => {
-    const settings: AllocatorSettings = {
-      allocator,
-      runs: options.runs,
-      budgetMs: options.budgetMs,
-      minMs: options.minMs,
-      warmupMs: options.warmupMs,
-      scalingMs: options.scalingMs,
-    };
+    const settings: AllocatorSettings = { allocator, ...repeatPolicyOf(options), scalingMs: options.scalingMs };
     return options.isolate === false ? inThisThread(settings) : inWorker(settings);
   });
   const results: TraceResult[] = [];
@@ -162,15 +139,7 @@ export async function runBench(options: BenchOptions, onProgress: (done: number,
   return {
     date: new Date().toISOString(),
     machine: describeMachine(),
-    settings: {
-      runs: options.runs,
-      budgetMs: options.budgetMs,
-      minMs: options.minMs,
-      warmupMs: options.warmupMs,
-      scalingMs: options.scalingMs,
-      linearLimit: LINEAR_LIMIT,
-      traceSource: options.traceSource,
-    },
+    settings: { ...repeatPolicyOf(options), scalingMs: options.scalingMs, linearLimit: LINEAR_LIMIT, traceSource: options.traceSource },
     traces,
     allocators,
     results,

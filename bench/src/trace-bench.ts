@@ -34,9 +34,9 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? 0) + upper) / 2;
 }
 
-/** How many timed replays to make of each (trace, allocator). */
+/** How many replays to make of each (trace, allocator), warm-up and timed. */
 export interface RepeatPolicy {
-  /** Timed replays after the warm-up; 0 = report the warm-up replay's own time (a smoke run). */
+  /** Timed replays after the warm-up; 0 = report the footprint replay's own time (a smoke run, no warm-up). */
   readonly runs: number;
   /** Stop repeating once the timed replays of this pair add up to this many ms (at least one is made). */
   readonly budgetMs: number;
@@ -62,6 +62,11 @@ function replayOnce(trace: RepTrace, allocator: BenchAllocator, trackFootprint: 
  * Measures `factory` on `trace`: a warm-up replay that also records the footprint (utilization), then
  * timed replays per `repeat` (fewer than `repeat.runs` when a slow allocator exhausts the budget).
  */
+/** Just the repetition rules of `options` (which may carry more), for a worker's data or the report. */
+export function repeatPolicyOf(options: RepeatPolicy): RepeatPolicy {
+  return { runs: options.runs, budgetMs: options.budgetMs, minMs: options.minMs, warmupMs: options.warmupMs };
+}
+
 export function benchTrace(trace: RepTrace, factory: AllocatorFactory, repeat: RepeatPolicy): TraceResult {
   const hints = { peakRequestedBytes: peakRequestedBytes(trace) };
   const probe = replayOnce(trace, factory.create(hints), true);

@@ -34,20 +34,14 @@ export function runCeiling(factory: AllocatorFactory, script: string, args: read
     process.stderr.write(`${message}\n\n${usage(script)}`);
     return 1;
   };
-  let traces: string[];
+  let selection: ReturnType<typeof selectTraces>;
   try {
     const { values } = parseArgs({ args: [...args], options: { traces: { type: "string", multiple: true, default: [] }, help: { type: "boolean", default: false } } });
     if (values.help) {
       process.stdout.write(usage(script));
       return 0;
     }
-    traces = values.traces;
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
-  }
-  let selection: ReturnType<typeof selectTraces>;
-  try {
-    selection = selectTraces(traces);
+    selection = selectTraces(values.traces);
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }
