@@ -220,6 +220,36 @@ describeNative("native backend memory windows", () => {
     expect(backend.memory.windowAt!(start)!.lengthBytes).toBe(backend.pageSize);
   });
 
+  it("moves windowEpoch at each of its syscalls and at dispose, and at nothing else", () => {
+    const backend = make({ breakMode: "reserved", reserveBytes: 16 * 4096 });
+    const epoch = (): number | undefined => backend.memory.windowEpoch;
+    const start = unwrap(backend.brk(0));
+    let seen = epoch();
+    expect(seen).toEqual(expect.any(Number));
+    const moved = (): boolean => {
+      const now = epoch();
+      const changed = now !== seen;
+      seen = now;
+      return changed;
+    };
+    unwrap(backend.brk(start + 2 * backend.pageSize));
+    expect(moved()).toBe(true);
+    const window = backend.memory.windowAt!(start)!;
+    backend.memory.writeU32(start + 8, 3);
+    backend.peekBreak();
+    backend.bytesView(start, 16);
+    expect(moved()).toBe(false); // reads, writes and peeks change no region
+    expect(backend.memory.windowAt!(start)).toBe(window); // so the window fetched since is still the answer
+    const addr = unwrap(backend.mmap(backend.pageSize));
+    expect(moved()).toBe(true);
+    expect(backend.munmap(addr, backend.pageSize).ok).toBe(true);
+    expect(moved()).toBe(true);
+    expect(backend.munmap(addr, 0)).toEqual({ ok: false, errno: "EINVAL" });
+    expect(moved()).toBe(true); // a failed call moves it too: callers refetch after every syscall
+    backend.dispose();
+    expect(moved()).toBe(true);
+  });
+
   it("offers a window over a mapping and detaches it on munmap", () => {
     const backend = make();
     const addr = unwrap(backend.mmap(2 * backend.pageSize));

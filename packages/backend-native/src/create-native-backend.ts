@@ -96,6 +96,7 @@ class NativeBackendImpl implements NativeBackend {
 
   brk(addr: Addr): SysResult<Addr> {
     this.assertLive("brk");
+    this.nativeMemory.regionsChanged(); // first: a call that throws midway may have changed a region
     const result = this.keeper.brk(addr);
     this.report({ kind: "brk", addr, result });
     return result;
@@ -103,6 +104,7 @@ class NativeBackendImpl implements NativeBackend {
 
   mmap(lengthBytes: number): SysResult<Addr> {
     this.assertLive("mmap");
+    this.nativeMemory.regionsChanged(); // first: a call that throws midway may have changed a region
     const result = this.doMmap(lengthBytes);
     this.report(anonymousMmapEvent(lengthBytes, result));
     return result;
@@ -110,6 +112,7 @@ class NativeBackendImpl implements NativeBackend {
 
   munmap(addr: Addr, lengthBytes: number): SysResult<0> {
     this.assertLive("munmap");
+    this.nativeMemory.regionsChanged(); // first: a call that throws midway may have changed a region
     const result = this.doMunmap(addr, lengthBytes);
     this.report({ kind: "munmap", addr, lengthBytes, result });
     return result;
@@ -135,6 +138,7 @@ class NativeBackendImpl implements NativeBackend {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.nativeMemory.regionsChanged();
     this.table.unmapAll();
     this.keeper.release();
   }

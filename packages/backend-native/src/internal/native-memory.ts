@@ -26,6 +26,22 @@ export class NativeMemory implements Memory {
   private readonly regions: Region[] = [];
   /** The region the last access hit: headers are read in runs, so this hits most of the time. */
   private last: Region | undefined;
+  /** See {@link windowEpoch}. */
+  private epoch = 0;
+
+  /**
+   * Changes whenever {@link windowAt} may answer differently: the backend calls {@link regionsChanged}
+   * after each of its syscalls and at dispose, the only times a region is added, resized, detached or
+   * removed. Others moving the process break (glibc's malloc) change no region of this backend.
+   */
+  get windowEpoch(): number {
+    return this.epoch;
+  }
+
+  /** Records that the regions may have changed: the next {@link windowEpoch} differs. */
+  regionsChanged(): void {
+    this.epoch += 1;
+  }
 
   add(region: Region): void {
     let index = this.regions.length;
