@@ -38,9 +38,10 @@ export function createSimBackend(options: SimBackendOptions = {}): SimBackend {
 }
 
 class SimBackendImpl implements SimBackend {
-  readonly pageSize: number;
+  // A number field gets a number initializer (see Region).
+  readonly pageSize: number = 0;
   readonly memory: Memory;
-  readonly initialBreak: Addr;
+  readonly initialBreak: Addr = 0;
   observer: SyscallObserver | undefined = undefined;
   private readonly events: SyscallEvent[] = [];
   private readonly counts: Record<SyscallName, number> = { brk: 0, mmap: 0, munmap: 0 };

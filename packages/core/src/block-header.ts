@@ -87,8 +87,13 @@ export class BlockHeaders {
     this.baseLow = this.base >>> 0;
     // At most 2^32 bytes, as MemoryWindow promises: the *WordAt link readers depend on it.
     this.lengthBytes = window === undefined ? 0 : Math.min(window.lengthBytes, Layout.HighWordUnit);
-    this.u32 = window === undefined ? NO_WORDS : window.u32;
-    this.i32 = window === undefined ? NO_SIGNED_WORDS : window.i32;
+    const u32 = window === undefined ? NO_WORDS : window.u32;
+    // Most refreshes follow a brk that kept the buffer: storing the same arrays again would still
+    // pay a write barrier each.
+    if (u32 !== this.u32) {
+      this.u32 = u32;
+      this.i32 = window === undefined ? NO_SIGNED_WORDS : window.i32;
+    }
   }
 
   /** The index of the first word of `block`'s header in the window, or -1 when it is not inside (or not aligned). */

@@ -10,7 +10,8 @@ import type { NativeMemory } from "./native-memory.js";
 import { Region } from "./region.js";
 
 export class ProcessBreak implements BreakKeeper {
-  readonly initialBreak: Addr;
+  // A number field gets a number initializer (see Region).
+  readonly initialBreak: Addr = 0;
   /** Ranges this backend raised, sorted by address; glibc's memory may lie between them. */
   private readonly owned: Region[] = [];
 

@@ -7,6 +7,11 @@ import type { RawBinding } from "../load-binding.js";
 
 /** A live range `[start, end)` with a DataView and a byte view over its current buffer. */
 export class Region {
+  // Number fields get a number initializer: a field declared without one (a constructor parameter
+  // property included) starts as `undefined`, and V8 then keeps it as a tagged field that boxes every
+  // double stored into it, as the end is at every brk, in a new heap number.
+  readonly start: Addr = 0;
+  private endAddr: Addr = 0;
   private current: ArrayBuffer | undefined;
   /** Older, smaller buffers still over live bytes (handed out before the range grew). */
   private readonly retired: ArrayBuffer[] = [];
@@ -17,9 +22,11 @@ export class Region {
 
   constructor(
     private readonly binding: RawBinding,
-    readonly start: Addr,
-    private endAddr: Addr,
+    start: Addr,
+    end: Addr,
   ) {
+    this.start = start;
+    this.endAddr = end;
     this.refresh();
   }
 

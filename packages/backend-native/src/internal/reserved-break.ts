@@ -10,8 +10,9 @@ import type { NativeMemory } from "./native-memory.js";
 import { Region } from "./region.js";
 
 export class ReservedBreak implements BreakKeeper {
-  readonly initialBreak: Addr;
-  private readonly limit: Addr;
+  // Number fields get a number initializer (see Region).
+  readonly initialBreak: Addr = 0;
+  private readonly limit: Addr = 0;
   private readonly heap: Region;
   private released = false;
 

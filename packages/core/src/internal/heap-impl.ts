@@ -31,13 +31,14 @@ const requireSize = (what: string, value: number): number => {
 export class HeapImpl implements Heap {
   readonly state: HeapState;
   readonly policyName: string;
-  private readonly mmapThreshold: number;
-  private readonly callocThreshold: number;
-  private readonly preallocBytes: number;
-  private readonly growthChunkBytes: number;
-  private readonly backPlacementMaxBytes: number;
+  // Number fields get a number initializer (see Slab in slab-pool.ts).
+  private readonly mmapThreshold: number = 0;
+  private readonly callocThreshold: number = 0;
+  private readonly preallocBytes: number = 0;
+  private readonly growthChunkBytes: number = 0;
+  private readonly backPlacementMaxBytes: number = 0;
   /** Aligned requests up to this size go to slabs (0: none). */
-  private readonly slabMaxBytes: number;
+  private readonly slabMaxBytes: number = 0;
 
   constructor(options: HeapOptions) {
     const checkLevel = options.checkLevel ?? 1;

@@ -105,7 +105,7 @@ export class HeapState implements BlockView {
    * the break in between).
    */
   refreshHeaders(): void {
-    this.windowEpochSeen = this.memory.windowEpoch;
+    this.windowEpochSeen = this.memory.windowEpoch ?? Number.NaN;
     const { heapStart, breakAddr } = this.heapBreak;
     this.headers.refresh(heapStart);
     this.heapInWindow = heapStart !== 0 && this.headers.covers(heapStart, breakAddr);
@@ -120,8 +120,12 @@ export class HeapState implements BlockView {
     const epoch = this.memory.windowEpoch;
     if (epoch === undefined || epoch !== this.windowEpochSeen) this.refreshHeaders();
   }
-  /** The memory's `windowEpoch` at the last {@link refreshHeaders}. */
-  private windowEpochSeen: number | undefined = undefined;
+  /**
+   * The memory's `windowEpoch` at the last {@link refreshHeaders}; NaN, which equals no epoch, before
+   * the first. Always a number: a field that once held `undefined` makes V8 compare it to the epoch
+   * through its generic equality builtin on every public call.
+   */
+  private windowEpochSeen = Number.NaN;
 
   /**
    * True when the window covers the whole heap, from its start to this heap's break: then every heap

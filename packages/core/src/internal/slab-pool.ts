@@ -34,16 +34,18 @@ const FULL_WORD = 0xffffffff;
 
 /** One slab: where it is and what it holds. The index's copy of the slab header, plus counts. */
 export class Slab {
+  // Number fields get a number initializer: a field declared without one starts as `undefined`, and
+  // V8 then keeps it as a tagged field that boxes every double stored into it in a new heap number.
   /** Header address of the slab block. */
-  readonly block: Addr;
+  readonly block: Addr = 0;
   /** Address of the first object. */
-  readonly objects: Addr;
+  readonly objects: Addr = 0;
   /** First address past the last object. */
-  readonly end: Addr;
-  readonly objectBytes: number;
-  readonly capacity: number;
+  readonly end: Addr = 0;
+  readonly objectBytes: number = 0;
+  readonly capacity: number = 0;
   /** Address of the bitmap's first word. */
-  readonly bitmap: Addr;
+  readonly bitmap: Addr = 0;
   /** Objects in use. */
   live = 0;
   /** Every bitmap word before this one is full. */
