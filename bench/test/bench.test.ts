@@ -55,14 +55,17 @@ describe("the replay loop", () => {
 
 describe("one (trace, allocator) measurement", () => {
   /** indexed-best-fit, recording for each allocator it makes how often its footprint was read. */
-  function watchedFactory(): { factory: AllocatorFactory; footprintReads: number[] } {
+  /** Per allocator made, in order: its footprint reads, and the wall time from its creation to its release. */
+  function watchedFactory(): { factory: AllocatorFactory; footprintReads: number[]; livedMs: number[] } {
     const inner = allocatorFactory("indexed-best-fit");
     const footprintReads: number[] = [];
+    const livedMs: number[] = [];
     const factory: AllocatorFactory = {
       name: inner.name,
       create(hints) {
         const allocator = inner.create(hints);
         const index = footprintReads.push(0) - 1;
+        const created = performance.now();
         return {
           malloc: (sizeBytes) => allocator.malloc(sizeBytes),
           free: (ptr) => allocator.free(ptr),
@@ -71,11 +74,14 @@ describe("one (trace, allocator) measurement", () => {
             footprintReads[index]! += 1;
             return allocator.footprintBytes();
           },
-          release: () => allocator.release(),
+          release: () => {
+            allocator.release();
+            livedMs[index] = performance.now() - created;
+          },
         };
       },
     };
-    return { factory, footprintReads };
+    return { factory, footprintReads, livedMs };
   }
 
   it("warms the timed path up (footprint off) after the footprint replay, and times only the timed replays", () => {
@@ -91,11 +97,18 @@ describe("one (trace, allocator) measurement", () => {
 
   it("keeps warming up until the warm-up replays took warmupMs", () => {
     const trace = loadRep(join(tinyTraces(), "tiny-real.rep"));
-    const { factory, footprintReads } = watchedFactory();
-    const started = performance.now();
-    benchTrace(trace, factory, { runs: 1, budgetMs: 60_000, minMs: 0, warmupMs: 20 });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(20);
-    expect(footprintReads.length).toBeGreaterThan(3);
+    const { factory, footprintReads, livedMs } = watchedFactory();
+    const warmupMs = 50;
+    benchTrace(trace, factory, { runs: 1, budgetMs: 60_000, minMs: 0, warmupMs });
+    // The footprint replay, the warm-up replays, then the one timed replay. Each allocator lives at least
+    // as long as the replay the loop times on it, so the warm-ups' lives add up to at least warmupMs, and
+    // one that lived less than warmupMs alone cannot have ended the warm-up (a tiny trace's replay takes
+    // a few milliseconds: on a machine in a slow spell a first replay took over 20).
+    const warmups = livedMs.slice(1, -1);
+    expect(warmups.length).toBeGreaterThanOrEqual(1);
+    expect(footprintReads.slice(1)).toEqual(warmups.map(() => 0).concat(0)); // no footprint reads but the first replay's
+    expect(warmups.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThanOrEqual(warmupMs);
+    if (warmups[0]! < warmupMs) expect(warmups.length).toBeGreaterThan(1);
   });
 
   it("makes no warm-up replay in a quick run (runs 0), which reports the footprint replay's time", () => {
