@@ -58,15 +58,17 @@ function replayOnce(trace: RepTrace, allocator: BenchAllocator, trackFootprint: 
   return outcome;
 }
 
-/**
- * Measures `factory` on `trace`: a warm-up replay that also records the footprint (utilization), then
- * timed replays per `repeat` (fewer than `repeat.runs` when a slow allocator exhausts the budget).
- */
 /** Just the repetition rules of `options` (which may carry more), for a worker's data or the report. */
 export function repeatPolicyOf(options: RepeatPolicy): RepeatPolicy {
   return { runs: options.runs, budgetMs: options.budgetMs, minMs: options.minMs, warmupMs: options.warmupMs };
 }
 
+/**
+ * Measures `factory` on `trace`: a replay that records the footprint (utilization), untimed warm-up
+ * replays of the timed path until they took `repeat.warmupMs` (at least one; none when `repeat.runs`
+ * is 0), then timed replays per `repeat` (fewer than `repeat.runs` when a slow allocator exhausts the
+ * budget).
+ */
 export function benchTrace(trace: RepTrace, factory: AllocatorFactory, repeat: RepeatPolicy): TraceResult {
   const hints = { peakRequestedBytes: peakRequestedBytes(trace) };
   const probe = replayOnce(trace, factory.create(hints), true);

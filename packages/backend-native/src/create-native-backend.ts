@@ -96,7 +96,7 @@ class NativeBackendImpl implements NativeBackend {
 
   brk(addr: Addr): SysResult<Addr> {
     this.assertLive("brk");
-    this.nativeMemory.regionsChanged(); // first: a call that throws midway may have changed a region
+    this.nativeMemory.regionsChanged();
     const result = this.keeper.brk(addr);
     this.report({ kind: "brk", addr, result });
     return result;
@@ -104,7 +104,7 @@ class NativeBackendImpl implements NativeBackend {
 
   mmap(lengthBytes: number): SysResult<Addr> {
     this.assertLive("mmap");
-    this.nativeMemory.regionsChanged(); // first: a call that throws midway may have changed a region
+    this.nativeMemory.regionsChanged();
     const result = this.doMmap(lengthBytes);
     this.report(anonymousMmapEvent(lengthBytes, result));
     return result;
@@ -112,7 +112,7 @@ class NativeBackendImpl implements NativeBackend {
 
   munmap(addr: Addr, lengthBytes: number): SysResult<0> {
     this.assertLive("munmap");
-    this.nativeMemory.regionsChanged(); // first: a call that throws midway may have changed a region
+    this.nativeMemory.regionsChanged();
     const result = this.doMunmap(addr, lengthBytes);
     this.report({ kind: "munmap", addr, lengthBytes, result });
     return result;

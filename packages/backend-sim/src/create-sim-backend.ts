@@ -38,7 +38,7 @@ export function createSimBackend(options: SimBackendOptions = {}): SimBackend {
 }
 
 class SimBackendImpl implements SimBackend {
-  // A number field gets a number initializer (see Region).
+  // Number fields get a number initializer (docs/architecture.md, "Rules of the hot paths").
   readonly pageSize: number = 0;
   readonly memory: Memory;
   readonly initialBreak: Addr = 0;

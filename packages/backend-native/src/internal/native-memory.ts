@@ -31,14 +31,17 @@ export class NativeMemory implements Memory {
 
   /**
    * Changes whenever {@link windowAt} may answer differently: the backend calls {@link regionsChanged}
-   * after each of its syscalls and at dispose, the only times a region is added, resized, detached or
+   * at each of its syscalls and at dispose, the only times a region is added, resized, detached or
    * removed. Others moving the process break (glibc's malloc) change no region of this backend.
    */
   get windowEpoch(): number {
     return this.epoch;
   }
 
-  /** Records that the regions may have changed: the next {@link windowEpoch} differs. */
+  /**
+   * Records that the regions may change: the next {@link windowEpoch} differs. Called before the change,
+   * so that a call that throws midway, having changed a region, still moved the epoch.
+   */
   regionsChanged(): void {
     this.epoch += 1;
   }

@@ -10,7 +10,7 @@ import type { NativeMemory } from "./native-memory.js";
 import { Region } from "./region.js";
 
 export class ProcessBreak implements BreakKeeper {
-  // A number field gets a number initializer (see Region).
+  // Number fields get a number initializer (docs/architecture.md, "Rules of the hot paths").
   readonly initialBreak: Addr = 0;
   /** Ranges this backend raised, sorted by address; glibc's memory may lie between them. */
   private readonly owned: Region[] = [];

@@ -7,9 +7,7 @@ import type { RawBinding } from "../load-binding.js";
 
 /** A live range `[start, end)` with a DataView and a byte view over its current buffer. */
 export class Region {
-  // Number fields get a number initializer: a field declared without one (a constructor parameter
-  // property included) starts as `undefined`, and V8 then keeps it as a tagged field that boxes every
-  // double stored into it, as the end is at every brk, in a new heap number.
+  // Number fields get a number initializer (docs/architecture.md, "Rules of the hot paths").
   readonly start: Addr = 0;
   private endAddr: Addr = 0;
   private current: ArrayBuffer | undefined;

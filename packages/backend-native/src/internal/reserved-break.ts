@@ -10,7 +10,7 @@ import type { NativeMemory } from "./native-memory.js";
 import { Region } from "./region.js";
 
 export class ReservedBreak implements BreakKeeper {
-  // Number fields get a number initializer (see Region).
+  // Number fields get a number initializer (docs/architecture.md, "Rules of the hot paths").
   readonly initialBreak: Addr = 0;
   private readonly limit: Addr = 0;
   private readonly heap: Region;

@@ -9,8 +9,7 @@ const MIN_HEAP_CAPACITY_BYTES = 64 * 1024;
 
 /** A live byte range and the buffer that holds it. All regions share this one shape (monomorphic access). */
 export class Region {
-  // Number fields get a number initializer: a field declared without one starts as `undefined`, and
-  // V8 then keeps it as a tagged field that boxes every double stored into it in a new heap number.
+  // Number fields get a number initializer (docs/architecture.md, "Rules of the hot paths").
   /** First address (inclusive). */
   start: Addr = 0;
   /** One past the last live address. */

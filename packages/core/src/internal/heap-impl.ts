@@ -31,7 +31,7 @@ const requireSize = (what: string, value: number): number => {
 export class HeapImpl implements Heap {
   readonly state: HeapState;
   readonly policyName: string;
-  // Number fields get a number initializer (see Slab in slab-pool.ts).
+  // Number fields get a number initializer (docs/architecture.md, "Rules of the hot paths").
   private readonly mmapThreshold: number = 0;
   private readonly callocThreshold: number = 0;
   private readonly preallocBytes: number = 0;

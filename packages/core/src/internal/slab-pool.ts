@@ -34,8 +34,7 @@ const FULL_WORD = 0xffffffff;
 
 /** One slab: where it is and what it holds. The index's copy of the slab header, plus counts. */
 export class Slab {
-  // Number fields get a number initializer: a field declared without one starts as `undefined`, and
-  // V8 then keeps it as a tagged field that boxes every double stored into it in a new heap number.
+  // Number fields get a number initializer (docs/architecture.md, "Rules of the hot paths").
   /** Header address of the slab block. */
   readonly block: Addr = 0;
   /** Address of the first object. */
