@@ -78,6 +78,13 @@ export interface BlockView {
    */
   setFreeTag(block: Addr, tag: number): void;
   /**
+   * The payload size of `addr` when it is a free block of this heap, else -1. Exact for any address,
+   * including one that stopped being a block (merged into the block before it, or now inside a
+   * payload): the answer never comes from bytes a program can write. For a policy that removes blocks
+   * from its index lazily and must tell a stale entry from a live one. O(1).
+   */
+  freeBlockSize(addr: Addr): number;
+  /**
    * The heap's {@link CheckLevel} (a view without one counts as 1). At 0 a strategy may skip its own
    * internal O(1) consistency checks, as the core skips its own: they guard against bugs in the core,
    * not against bad pointers, which the core rejects before a strategy hears of a block.

@@ -1,7 +1,7 @@
 import { createSimBackend, type SimBackend } from "@osmem/backend-sim";
 import { recordSyscalls, type SyscallEvent } from "@osmem/syscalls";
 import { beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_MMAP_THRESHOLD_BYTES, DEFAULT_PREALLOC_BYTES, HEADER_BYTES, type CheckLevel, type FitPolicy, type Heap } from "./api.js";
+import { BlockStatus, DEFAULT_MMAP_THRESHOLD_BYTES, DEFAULT_PREALLOC_BYTES, HEADER_BYTES, type BlockView, type CheckLevel, type FitPolicy, type Heap } from "./api.js";
 import { checkHeap } from "./check-heap.js";
 import { createHeap } from "./heap.js";
 import { testPolicy } from "./internal/test-policy.js";
@@ -269,5 +269,40 @@ describe("the strategy's view", () => {
       createHeap({ backend: createSimBackend(), policy, checkLevel });
       expect(seen).toBe(checkLevel);
     }
+  });
+
+  it.each([0, 1, 2] as const)("tells free blocks by their size and everything else by -1, forged headers included (check level %i)", (checkLevel) => {
+    let view: BlockView | undefined;
+    const policy: FitPolicy = {
+      ...testPolicy,
+      bind(given) {
+        view = given;
+        return testPolicy.bind(given);
+      },
+    };
+    const sim = createSimBackend();
+    const h = createHeap({ backend: sim, policy, checkLevel });
+    const [a, b, c] = [h.malloc(40), h.malloc(40), h.malloc(40)];
+    const big = h.malloc(DEFAULT_MMAP_THRESHOLD_BYTES);
+    h.free(b);
+    const header = (ptr: number) => ptr - HEADER_BYTES;
+    expect(view!.freeBlockSize(header(b))).toBe(40);
+    expect(view!.freeBlockSize(header(a))).toBe(-1); // allocated
+    expect(view!.freeBlockSize(header(big))).toBe(-1); // mapped
+    expect(view!.freeBlockSize(0)).toBe(-1);
+    expect(view!.freeBlockSize(header(b) + 4)).toBe(-1); // misaligned
+    expect(view!.freeBlockSize(header(c) + 64 * 1024)).toBe(-1); // past every block
+    // A header forged inside a's payload, as free and with links to its neighbours, is not a block.
+    const forged = a + 8;
+    sim.memory.writeU64(forged, 8);
+    sim.memory.writeI32(forged + 8, BlockStatus.Free);
+    sim.memory.writeU64(forged + 16, header(a));
+    sim.memory.writeU64(forged + 24, header(b));
+    expect(view!.freeBlockSize(forged)).toBe(-1);
+    // Once b merges into a freed a, b's old header lies inside a's payload and is no block either.
+    h.free(a);
+    h.malloc(8000); // the coalescing pass runs before the search
+    expect(view!.freeBlockSize(header(b))).toBe(-1);
+    expect(view!.freeBlockSize(header(a))).toBe(40 + HEADER_BYTES + 40);
   });
 });

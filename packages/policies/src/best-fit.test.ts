@@ -48,6 +48,7 @@ describe("bestFit", () => {
       isFree: () => false,
       freeTag: () => 0,
       setFreeTag: () => {},
+      freeBlockSize: () => -1,
     });
     expect(strategy.findFit(8)).toBe(0);
   });

@@ -112,21 +112,22 @@ describe("indexedBestFit strategy alone", () => {
   // Payload sizes on both sides of the bin limit, few of them, so equal sizes (ties) are common.
   const sizeArb = fc.constantFrom(8, 16, 24, 4096, LIMIT - 8, LIMIT, LIMIT + 8, LIMIT + 16, 4 * LIMIT);
   type Command =
-    | { readonly insert: true; readonly slot: number; readonly sizeBytes: number; readonly staleTag: number }
+    | { readonly insert: true; readonly slot: number; readonly sizeBytes: number }
     | { readonly insert: false; readonly slot: number }
     | { readonly find: number };
   const commandArb: fc.Arbitrary<Command> = fc.oneof(
-    fc.record({ insert: fc.constant(true as const), slot: fc.nat(99), sizeBytes: sizeArb, staleTag: fc.oneof(fc.nat(20), fc.integer()) }),
+    fc.record({ insert: fc.constant(true as const), slot: fc.nat(99), sizeBytes: sizeArb }),
     fc.record({ insert: fc.constant(false as const), slot: fc.nat(99) }),
     fc.record({ find: fc.oneof(sizeArb, sizeArb.map((s) => s + 8), sizeArb.map((s) => s - 8).filter((s) => s > 0)) }),
   );
 
-  it("answers the smallest fitting size, ties to the lowest address, across the bin limit", () => {
+  // Below check level 2 the bins keep no membership map: removals are purely lazy.
+  it.each([0, 2] as const)("answers the smallest fitting size, ties to the lowest address, across the bin limit (check level %i)", (level) => {
     fc.assert(
       fc.property(fc.array(commandArb, { maxLength: 400, size: "max" }), (commands) => {
-        const view = tagOnlyView();
+        const free = new Map<number, number>();
+        const view = tagOnlyView(level, free);
         const strategy = indexedBestFit.bind(view);
-        const free = new Map<Addr, number>();
         for (const c of commands) {
           if ("find" in c) {
             let expected = 0;
@@ -142,7 +143,6 @@ describe("indexedBestFit strategy alone", () => {
           const addr = (0x5555_5555_0000 + ((c.slot * 37) % 100) * 0x10000) as Addr;
           const present = free.get(addr);
           if (c.insert && present === undefined) {
-            view.setFreeTag(addr, c.staleTag);
             strategy.insertFree(addr, c.sizeBytes, "freed");
             free.set(addr, c.sizeBytes);
           } else if (present !== undefined) {
@@ -155,26 +155,38 @@ describe("indexedBestFit strategy alone", () => {
     );
   });
 
-  it("throws an InvariantError for a second insert, an absent block, a wrong size or a forged tag", () => {
-    const view = tagOnlyView();
+  it("throws an InvariantError for a second insert, an absent block or a wrong size, and changes nothing (check level 2)", () => {
+    const free = new Map<number, number>();
+    const view = tagOnlyView(2, free);
     const strategy = indexedBestFit.bind(view);
     const [a, b, big] = [0x1000 as Addr, 0x2000 as Addr, 0x3000 as Addr];
-    strategy.insertFree(a, 64, "freed");
-    strategy.insertFree(b, 64, "freed");
-    strategy.insertFree(big, LIMIT + 8, "freed");
+    for (const [addr, sizeBytes] of [[a, 64], [b, 64], [big, LIMIT + 8]] as const) {
+      strategy.insertFree(addr, sizeBytes, "freed");
+      free.set(addr, sizeBytes);
+    }
     expect(() => strategy.insertFree(a, 64, "freed")).toThrow(InvariantError);
+    expect(() => strategy.insertFree(a, 128, "freed")).toThrow(InvariantError);
     expect(() => strategy.insertFree(big, LIMIT + 8, "freed")).toThrow(InvariantError);
     expect(() => strategy.removeFree(0x4000 as Addr, 64, "allocated")).toThrow(InvariantError);
     expect(() => strategy.removeFree(a, 72, "allocated")).toThrow(InvariantError);
+    expect(() => strategy.removeFree(a, 56, "allocated")).toThrow(InvariantError);
     expect(() => strategy.removeFree(a, LIMIT + 8, "allocated")).toThrow(InvariantError);
     expect(() => strategy.removeFree(big, 64, "allocated")).toThrow(InvariantError);
     expect(() => strategy.removeFree(big, LIMIT + 16, "allocated")).toThrow(InvariantError);
-    view.setFreeTag(b, view.freeTag(a));
-    expect(() => strategy.removeFree(b, 64, "allocated")).toThrow(InvariantError);
     // Nothing was removed or corrupted: `a` is still the best 64-byte block and leaves cleanly.
     expect(strategy.findFit(64)).toBe(a);
     strategy.removeFree(a, 64, "allocated");
+    free.delete(a);
     expect(strategy.findFit(64)).toBe(b);
     expect(strategy.findFit(LIMIT)).toBe(big);
+  });
+
+  it("below check level 2 still refuses a removal from an empty bin", () => {
+    const free = new Map<number, number>();
+    const strategy = indexedBestFit.bind(tagOnlyView(0, free));
+    strategy.insertFree(0x1000 as Addr, 64, "freed");
+    free.set(0x1000, 64);
+    expect(() => strategy.removeFree(0x1000 as Addr, 72, "allocated")).toThrow(InvariantError);
+    expect(strategy.findFit(8)).toBe(0x1000);
   });
 });

@@ -1,10 +1,11 @@
 // Best fit with an index: the same decisions as the reference `bestFit` (smallest fitting free block,
 // ties to the lowest address, deferred coalescing) without a walk of the block list. Blocks up to a
 // limit sit in one address-ordered heap per exact size, larger ones in a treap ordered by (size,
-// address). The index mirrors the core's free set exactly; it never reads the heap.
+// address). The index mirrors the core's free set; it never walks the block list, and asks the core's
+// view only whether a bin entry met at the top of its bin is still a free block of that size.
 import type { Addr } from "@osmem/syscalls";
 import type { BlockView, FitPolicy, FitStrategy } from "@osmem/core";
-import { AddressHeaps } from "./internal/address-heaps.js";
+import { SizeBins } from "./internal/size-bins.js";
 import { NIL, TreapForest } from "./internal/treap-forest.js";
 
 /**
@@ -26,17 +27,22 @@ const binOf = (sizeBytes: number): number => (sizeBytes - 1) >>> 3;
  * address) and its lower bound of (request, 0). Places every request exactly where {@link bestFit}
  * does; adjacent free blocks are merged before each search ("deferred", as in the reference).
  *
- * Cost: blocks up to the limit O(1) per search, O(log k) per insert and remove (k = free blocks of
- * that exact size; a block's heap slot is its free tag, so no search), no allocation but heap
- * doubling; larger blocks O(log m) expected per operation (m = free blocks above the limit).
- * O(n) index memory, plus a fixed ~50 KiB of bins per heap.
+ * A bin removes lazily: a block leaving it is only counted out, and its entry is popped when a search
+ * finds it on top and the view's `freeBlockSize` says it is no longer a free block of that size (see
+ * docs/decisions/0012-lazy-bins.md).
+ *
+ * Cost: blocks up to the limit O(1) per search (plus one O(log k) pop per block that left the bin
+ * since), O(log k) per insert, O(1) per remove (k = entries of that size); larger blocks O(log m)
+ * expected per operation (m = free blocks above the limit). No allocation but array doubling. O(n)
+ * index memory, at most ~4 entries per block a bin ever held at once, plus a fixed ~70 KiB of bins per heap
+ * (and, at check level 2, a map of the binned blocks for the checks against core bugs).
  * Weakness: best fit's own — it leaves small slivers behind, and each free-set change costs a heap or tree update.
  */
 export const indexedBestFit: FitPolicy = Object.freeze({
   name: "indexed-best-fit",
   coalescing: "deferred",
   bind(view: BlockView): FitStrategy {
-    const small = new AddressHeaps(view, binOf(INDEXED_BIN_MAX_BYTES) + 1);
+    const small = new SizeBins(view, binOf(INDEXED_BIN_MAX_BYTES) + 1);
     const large = new TreapForest(1);
     return {
       findFit(sizeBytes: number): Addr {

@@ -56,8 +56,8 @@ describe.each(ORACLES)("%s strategy alone", (_name, oracle, policy) => {
   it("answers from its own index, with a free block that fits, exactly as specified", () => {
     fc.assert(
       fc.property(fc.array(commandArb, { maxLength: 200 }), (commands) => {
-        const strategy = policy.bind(tagOnlyView());
         const free = new Map<number, number>();
+        const strategy = policy.bind(tagOnlyView(undefined, free));
         let rover = 0;
         for (const c of commands) {
           if ("find" in c) {

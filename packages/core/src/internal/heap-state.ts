@@ -178,6 +178,9 @@ export class HeapState implements BlockView {
   isFree(block: Addr): boolean {
     return this.headers.status(block) === Status.Free;
   }
+  freeBlockSize(addr: Addr): number {
+    return (addr & (Layout.Align - 1)) === 0 && this.isLiveFreeBlock(addr) ? this.scratchHeader.sizeBytes : -1;
+  }
   freeTag(block: Addr): number {
     return this.headers.freeTag(block);
   }

@@ -7,8 +7,12 @@ const walked = (): never => {
   throw new Error("walked the block list");
 };
 
-/** A view that keeps tags for any address and throws if the strategy walks the block list; with `checkLevel` when given. */
-export function tagOnlyView(checkLevel?: CheckLevel): BlockView {
+/**
+ * A view that keeps tags for any address and throws if the strategy walks the block list; with
+ * `checkLevel` when given. `freeSizes`, kept by the test, is the free set the view reports through
+ * `freeBlockSize` (address to payload size); without it, that read fails the test too.
+ */
+export function tagOnlyView(checkLevel?: CheckLevel, freeSizes?: ReadonlyMap<number, number>): BlockView {
   const tags = new Map<Addr, number>();
   return {
     ...(checkLevel === undefined ? {} : { checkLevel }),
@@ -21,5 +25,6 @@ export function tagOnlyView(checkLevel?: CheckLevel): BlockView {
     setFreeTag: (block, tag) => {
       tags.set(block, tag | 0);
     },
+    freeBlockSize: freeSizes === undefined ? walked : (addr) => freeSizes.get(addr) ?? -1,
   };
 }
