@@ -76,19 +76,29 @@ export class HeapBreak {
    * address where the new bytes start (8-aligned), or -1 with `errno` set.
    */
   grow(incrementBytes: number): Addr {
-    if (this.segments.length === 0) {
-      this.host.countBrk();
-      const query = this.backend.brk(0);
-      this.host.brkReturned();
-      if (!query.ok) return this.host.fail(query.errno);
-      this.heapStart = query.value;
-      this.breakAddr = query.value;
-      this.segments.push({ base: query.value, start: alignUp(query.value), end: query.value });
-    } else if (!this.sync()) {
-      return -1;
-    }
+    if (this.segments.length === 0 ? !this.begin() : !this.sync()) return -1;
     const from = Math.max(this.breakAddr, this.segments[this.segments.length - 1]!.start);
     return this.moveTo(from + incrementBytes) ? from : -1;
+  }
+
+  /**
+   * The first growth of the heap: learns the break with `brk(0)` and opens the first segment. False
+   * (with `errno`) when the OS refuses. Out of line: it runs once per heap, and inlined into
+   * {@link grow} its first segment, an object pushed onto an empty array, deoptimized `grow`'s code at
+   * the first `brk` of every new heap.
+   */
+  private begin(): boolean {
+    this.host.countBrk();
+    const query = this.backend.brk(0);
+    this.host.brkReturned();
+    if (!query.ok) {
+      this.host.fail(query.errno);
+      return false;
+    }
+    this.heapStart = query.value;
+    this.breakAddr = query.value;
+    this.segments.push({ base: query.value, start: alignUp(query.value), end: query.value });
+    return true;
   }
 
   /** `brk(wanted)` for the last segment; false (with `errno`) unless the break lands exactly there. */
