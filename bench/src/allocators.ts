@@ -2,8 +2,8 @@
 // every osmem policy on the simulated backend (no syscall log, check level 0) and @thi.ng/malloc's
 // MemPool over one ArrayBuffer, with its default settings (split and free-block merging on).
 // Adapters only translate C edge cases (realloc(NULL, n), realloc(p, 0)); they never add checks.
-import { createSimBackend } from "@osmem/backend-sim";
-import { createHeap } from "@osmem/core";
+import { createSimBackend, type SimBackend } from "@osmem/backend-sim";
+import { createHeap, type FitPolicy, type Heap } from "@osmem/core";
 import type { Addr } from "@osmem/syscalls";
 import { POLICIES } from "@osmem/policies";
 import { MemPool } from "@thi.ng/malloc";
@@ -40,40 +40,59 @@ export interface AllocatorFactory {
   create(hints: RunHints): BenchAllocator;
 }
 
+/**
+ * An osmem heap behind the bench interface. The adapters are classes, not objects of closures made per
+ * heap: the replay loop then calls the same functions for every heap of a run, where new closures at
+ * each run were new call targets, and V8 threw away the loop's optimized code on each ("wrong call
+ * target").
+ */
+class OsmemAllocator implements BenchAllocator {
+  private readonly backend: SimBackend;
+  private readonly heap: Heap;
+  /**
+   * The footprint only changes with a syscall: the stats are re-read only after one, as `osmem analyze`
+   * does. The observer is installed by the first footprint read, so a timed replay (which never reads
+   * it) runs without one and the backend builds no syscall events.
+   */
+  private syscallSeen = true;
+  private footprint = 0;
+  private readonly noteSyscall = (): void => {
+    this.syscallSeen = true;
+  };
+
+  constructor(policy: FitPolicy) {
+    this.backend = createSimBackend({ record: false });
+    this.heap = createHeap({ backend: this.backend, policy, checkLevel: 0 });
+  }
+
+  malloc(sizeBytes: number): number {
+    return this.heap.malloc(sizeBytes);
+  }
+  free(ptr: number): void {
+    this.heap.free(ptr as Addr);
+  }
+  realloc(ptr: number, sizeBytes: number): number {
+    return this.heap.realloc(ptr as Addr, sizeBytes);
+  }
+  footprintBytes(): number {
+    this.backend.observer ??= this.noteSyscall;
+    if (this.syscallSeen) {
+      this.syscallSeen = false;
+      const stats = this.heap.stats();
+      this.footprint = stats.heapBytes + stats.mappedBytes;
+    }
+    return this.footprint;
+  }
+  release(): void {
+    this.backend.release();
+  }
+}
+
 /** An osmem policy (by its `POLICIES` name) on a fresh simulated backend at check level 0. */
 export function osmemFactory(policyName: string): AllocatorFactory {
   const policy = POLICIES[policyName];
   if (policy === undefined) throw new RangeError(`unknown osmem policy: ${policyName}`);
-  return {
-    name: policyName,
-    create(): BenchAllocator {
-      const backend = createSimBackend({ record: false });
-      const heap = createHeap({ backend, policy, checkLevel: 0 });
-      // The footprint only changes with a syscall: re-read the stats only after one, as `osmem analyze`
-      // does. The observer is installed by the first footprint read, so a timed replay (which never
-      // reads it) runs without one and the backend builds no syscall events.
-      let syscallSeen = true;
-      let footprint = 0;
-      const noteSyscall = (): void => {
-        syscallSeen = true;
-      };
-      return {
-        malloc: (sizeBytes) => heap.malloc(sizeBytes),
-        free: (ptr) => heap.free(ptr as Addr),
-        realloc: (ptr, sizeBytes) => heap.realloc(ptr as Addr, sizeBytes),
-        footprintBytes: () => {
-          backend.observer ??= noteSyscall;
-          if (syscallSeen) {
-            syscallSeen = false;
-            const stats = heap.stats();
-            footprint = stats.heapBytes + stats.mappedBytes;
-          }
-          return footprint;
-        },
-        release: () => backend.release(),
-      };
-    },
-  };
+  return { name: policyName, create: () => new OsmemAllocator(policy) };
 }
 
 /** ArrayBuffers are capped just under 4 GiB: MemPool keeps addresses in u32 fields. */
@@ -84,6 +103,35 @@ const MIN_POOL_BYTES = 64 * 1024 ** 2;
 class ObservedPool extends MemPool {
   get topAddress(): number {
     return this.top;
+  }
+}
+
+/** A MemPool behind the bench interface (a class, for the reason given at {@link OsmemAllocator}). */
+class ThingAllocator implements BenchAllocator {
+  constructor(
+    private readonly pool: ObservedPool,
+    private readonly onRelease: () => void,
+  ) {}
+
+  malloc(sizeBytes: number): number {
+    return this.pool.malloc(sizeBytes);
+  }
+  free(ptr: number): void {
+    this.pool.free(ptr);
+  }
+  realloc(ptr: number, sizeBytes: number): number {
+    if (ptr === 0) return this.pool.malloc(sizeBytes);
+    if (sizeBytes === 0) {
+      this.pool.free(ptr);
+      return 0;
+    }
+    return this.pool.realloc(ptr, sizeBytes);
+  }
+  footprintBytes(): number {
+    return this.pool.topAddress;
+  }
+  release(): void {
+    this.onRelease();
   }
 }
 
@@ -102,26 +150,10 @@ export function thingFactory(): AllocatorFactory {
       const size = Math.min(MAX_POOL_BYTES, Math.ceil(wanted / 65536) * 65536);
       const buf = released?.byteLength === size ? released : new ArrayBuffer(size);
       released = undefined;
-      const pool = new ObservedPool({ buf });
-      return {
-        malloc: (sizeBytes) => pool.malloc(sizeBytes),
-        free: (ptr) => {
-          pool.free(ptr);
-        },
-        realloc: (ptr, sizeBytes) => {
-          if (ptr === 0) return pool.malloc(sizeBytes);
-          if (sizeBytes === 0) {
-            pool.free(ptr);
-            return 0;
-          }
-          return pool.realloc(ptr, sizeBytes);
-        },
-        footprintBytes: () => pool.topAddress,
-        // MemPool writes its state and every block header itself, so the buffer needs no zeroing.
-        release: () => {
-          released = buf;
-        },
-      };
+      // MemPool writes its state and every block header itself, so the buffer needs no zeroing.
+      return new ThingAllocator(new ObservedPool({ buf }), () => {
+        released = buf;
+      });
     },
   };
 }
