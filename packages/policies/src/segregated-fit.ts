@@ -1,11 +1,11 @@
 // Segregated fit: free blocks sorted into size classes (exact 8-byte classes up to 1 KiB, then one
-// class per power of two). An exact class is a min-heap of addresses (any of its blocks fits, so only
-// the lowest address matters); a power-of-two class is an address-ordered treap with subtree maxima
+// class per power of two). An exact class is a min-heap of addresses with lazy removal, as in indexed
+// best fit (any of its blocks fits, so only the lowest address matters); a power-of-two class is an address-ordered treap with subtree maxima
 // (the lowest address that fits). Bitmaps of the non-empty classes find the next class. Free blocks
 // merge as soon as they appear ("immediate").
 import type { Addr } from "@osmem/syscalls";
 import type { BlockView, FitPolicy, FitStrategy } from "@osmem/core";
-import { AddressHeaps } from "./internal/address-heaps.js";
+import { SizeBins } from "./internal/size-bins.js";
 import { ClassBitmap, floorLog2 } from "./internal/class-bitmap.js";
 import { NIL, TreapForest } from "./internal/treap-forest.js";
 
@@ -28,8 +28,8 @@ export function segregatedClassOf(sizeBytes: number): number {
  * found through a bitmap. Classes: every multiple of 8 up to 1 KiB, then [2^k, 2^(k+1)). Free blocks
  * merge with their free neighbours at once ("immediate"), so the classes hold maximal blocks.
  *
- * Cost: exact classes O(1) per search and O(log k) per insert and remove (k = blocks of that size; a
- * block's heap slot is its free tag); power-of-two classes O(log m) expected per operation (m = blocks
+ * Cost: exact classes O(1) per search (amortised: a block that left is popped when a search meets
+ * it), O(log k) per insert and O(1) per remove (k = blocks of that size); power-of-two classes O(log m) expected per operation (m = blocks
  * of the class); finding the next non-empty class is O(1).
  * Weakness: a request slightly above 1 KiB may take a block up to twice its size from the next class
  * and split it; exact classes fill with same-size blocks that a slightly larger request cannot use.
@@ -38,7 +38,7 @@ export const segregatedFit: FitPolicy = Object.freeze({
   name: "segregated-fit",
   coalescing: "immediate",
   bind(view: BlockView): FitStrategy {
-    const exact = new AddressHeaps(view, EXACT_CLASSES);
+    const exact = new SizeBins(view, EXACT_CLASSES);
     const ranges = new TreapForest(CLASS_COUNT);
     const nonEmptyRanges = new ClassBitmap(CLASS_COUNT);
     /** The lowest-addressed block of the first non-empty power-of-two class from `cls` on (every block of it fits). */
