@@ -223,7 +223,8 @@ export class SizeBins {
   /** Puts `addr` into the hole at `slot` or above it, moving larger parents down. */
   private siftUp(heap: Float64Array, slot: number, addr: number): void {
     while (slot > 0) {
-      const parent = parentOf(slot);
+      // parentOf written out: as a call it was left out of line once the inlining budget ran out.
+      const parent = (slot - 1) >> ARITY_LOG2;
       const parentAddr = heap[parent]!;
       if (parentAddr <= addr) break;
       heap[slot] = parentAddr;
