@@ -4,7 +4,7 @@
 // address is no longer a free block of that size) and pops it. So a removal costs no sift and no tag
 // write into other blocks, and nothing is ever stored inside a free block. A bin's heap is compacted
 // (stale entries and repeats dropped) when it would otherwise grow, and emptied outright when its last
-// live block leaves, so it never holds more than about twice its live blocks.
+// live block leaves, so it never holds more than 4 entries per block it ever held at once (or 8).
 import { InvariantError, type BlockView } from "@osmem/core";
 import { ClassBitmap } from "./class-bitmap.js";
 
@@ -184,11 +184,7 @@ export class SizeBins {
   private checkedTop(bin: number): number {
     const heap = this.heaps[bin]!;
     let count = this.entries[bin]!;
-    const sizeBytes = (bin + 1) * 8;
-    const view = this.view;
-    for (;;) {
-      const top = heap[0]!;
-      if (view.freeBlockSize(top) === sizeBytes) break;
+    while (!this.isLive(bin, heap[0]!)) {
       count -= 1;
       if (count === 0) throwLost(bin, this.live[bin]!, 0);
       this.siftDown(heap, 0, heap[count]!, count);
