@@ -234,6 +234,21 @@ describe("memory windows", () => {
     expect(after?.lengthBytes).toBe(1024 * 1024);
   });
 
+  it("updates the same window object when a brk keeps the heap's buffer", () => {
+    const backend = createSimBackend();
+    const start = backend.initialBreak;
+    okValue(backend.brk(start + 64));
+    const window = backend.memory.windowAt?.(start);
+    const words = window?.u32;
+    okValue(backend.brk(start + 4096));
+    expect(backend.memory.windowAt?.(start)).toBe(window);
+    expect(window?.lengthBytes).toBe(4096);
+    expect(window?.u32).toBe(words);
+    okValue(backend.brk(start + 40));
+    expect(backend.memory.windowAt?.(start)?.lengthBytes).toBe(40);
+    expect(backend.memory.windowAt?.(start + 40)).toBeUndefined();
+  });
+
   it("changes windowEpoch exactly when windowAt may answer differently", () => {
     const backend = createSimBackend();
     const start = backend.initialBreak;

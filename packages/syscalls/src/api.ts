@@ -73,7 +73,8 @@ export interface Memory {
    * Optional: a typed-array {@link MemoryWindow} over the live region that holds `addr`, for hot paths
    * that read and write many small fields. `undefined` when `addr` is in no live region or the backend
    * offers no window for that region (callers then use the methods above, which always work). A window
-   * is valid only until the next `brk`, `mmap` or `munmap` made by anyone: fetch a new one after each.
+   * is valid only until the next `brk`, `mmap` or `munmap` made by anyone: fetch a new one after each
+   * (a backend may answer with the same object, its fields updated, so do not keep an old one to compare).
    */
   windowAt?(addr: Addr): MemoryWindow | undefined;
   /**

@@ -17,12 +17,19 @@ interface Segment {
   readonly count: number;
 }
 
+/** A {@link MemoryWindow} whose length the memory may update (its users see it read-only). */
+type MutableWindow = { -readonly [K in keyof MemoryWindow]: MemoryWindow[K] };
+
 /** The simulated process memory. Holds no state of its own beyond a scratch buffer for split accesses. */
 export class SimMemory implements Memory {
   private readonly scratchBytes = new Uint8Array(8);
   private readonly scratchView = new DataView(this.scratchBytes.buffer);
-  /** The heap's window as last handed out, and the heap's generation it was made for (-1: none yet). */
-  private heapWindow: MemoryWindow | undefined = undefined;
+  /**
+   * The heap's window as last handed out, and the heap's generation it was made for (-1: none yet).
+   * A brk that keeps the buffer updates its length in place: the old length was valid only until that
+   * brk (see {@link Memory.windowAt}), and a new object per brk was most of what a `brk` allocated.
+   */
+  private heapWindow: MutableWindow | undefined = undefined;
   private heapWindowGeneration = -1;
 
   constructor(
@@ -158,7 +165,9 @@ export class SimMemory implements Memory {
     if (!HOST_IS_LITTLE_ENDIAN || !(addr >= heap.start && addr < heap.end)) return undefined;
     if (this.heapWindowGeneration !== heap.generation) {
       const lengthBytes = Math.min(Math.floor((heap.end - heap.start) / 8) * 8, TWO_POW_32);
-      this.heapWindow = { base: heap.start, lengthBytes, u32: heap.words, i32: heap.signedWords };
+      const window = this.heapWindow;
+      if (window !== undefined && window.u32 === heap.words && window.base === heap.start) window.lengthBytes = lengthBytes;
+      else this.heapWindow = { base: heap.start, lengthBytes, u32: heap.words, i32: heap.signedWords };
       this.heapWindowGeneration = heap.generation;
     }
     return this.heapWindow;
