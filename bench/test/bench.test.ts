@@ -15,7 +15,7 @@ import { benchTrace } from "../src/trace-bench.js";
 import { selectTraces } from "../src/traces.js";
 import { bareTlsf } from "../src/experiments/bare-tlsf.js";
 import { runCeiling } from "../src/experiments/run-ceiling.js";
-import { countedFactory, main as countInstructions, markedReplays, parseInstructionTotal, replayCounts, steadyPairs } from "../src/experiments/instructions.js";
+import { countedFactory, main as countInstructions, markedReplays, parseInstructionTotal, perOp, replayCounts, steadyPairs, traceLine } from "../src/experiments/instructions.js";
 import { BareBestFit, HEAP_START, MMAP_BASE } from "../src/experiments/bare-best-fit.js";
 import type { AllocatorFactory, BenchAllocator } from "../src/allocators.js";
 import { createSimBackend } from "@osmem/backend-sim";
@@ -268,6 +268,13 @@ describe("the instruction-count experiment", () => {
     const dumps = new Map([1, 2, 3, 4, 5].map((i) => [i, `events: Ir\nsummary: ${i * 100}\ntotals: ${i * 100}\n`] as const));
     expect(replayCounts(dumps, 2)).toEqual([200, 400]);
     expect(replayCounts(dumps, 3)).toBeUndefined();
+  });
+
+  it("reports the least and the mean replay per op, the mean carrying the replays that paid for a collection", () => {
+    const count = perOp([3000, 2000, 2000, 5000], 10);
+    expect(count).toEqual({ least: 200, mean: 300 });
+    const line = traceLine("indexed-best-fit", "binary2-bal", count);
+    expect(line).toMatch(/^indexed-best-fit +binary2-bal +200 instructions per op \(least of \d+ replays\), mean +300$/);
   });
 
   it("reads cachegrind's instruction total", () => {

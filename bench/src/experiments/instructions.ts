@@ -15,7 +15,12 @@
 // benchmark's replay loop (a fresh heap each, created and released outside the count), after ten
 // warm-up replays, under `valgrind --tool=callgrind --dump-before=getrusage` with a `process.cpuUsage()`
 // call on each side of every counted replay. A replay may include a JIT compilation or a garbage
-// collection (both run on the measured thread here), so the least of five replays is reported.
+// collection (both run on the measured thread here), so two numbers are reported: the least of ten
+// replays, the allocator's own work, which repeats to ~1% on most traces and shows small changes; and
+// the mean of the ten, which also carries what the replays still pay V8 after ten warm-ups (garbage
+// collections, and recompilations after late deoptimizations). The mean is the noisier number: two
+// counts of the same code differ by up to 20% on `random2-bal` and 5–10% on a few other short classic
+// traces, by 1% on most; read a change in it only when it repeats.
 //
 // NAME: an osmem policy, or `bare-best-fit` (the ceiling experiment). Needs valgrind (Debian: `apt-get
 // install valgrind`); prints a note and exits with 2 when it is missing.
@@ -32,16 +37,17 @@ import { bareBestFit } from "./bare-best-fit.js";
 
 /** The pair count of the shorter of the two runs; the longer one runs `--pairs` more. */
 const BASE_PAIRS = 50_000;
-/** Per trace: warm-up replays before the counted ones, and counted replays (the least is reported). */
+/** Per trace: warm-up replays before the counted ones, and counted replays (their least and mean are reported). */
 const WARM_REPLAYS = 10;
-const COUNTED_REPLAYS = 5;
+const COUNTED_REPLAYS = 10;
 const HELP = `Usage: node bench/dist/experiments/instructions.js [--allocator NAME]... [--live N] [--pairs K]
        node bench/dist/experiments/instructions.js [--allocator NAME]... --trace FILE.rep...
 
 Counts instructions per malloc/free under valgrind (cachegrind), a measure the machine's load does not
 move. Without --trace: the steady state of N live blocks of 8-512 bytes (default 1000), counted over K
 free/malloc pairs (default 200000). With --trace: whole replays of each trace through the benchmark's
-replay loop (callgrind; the least of 5 counted replays after 10 warm-ups) and their geomean.
+replay loop (callgrind; the least and the mean of 10 counted replays after 10 warm-ups, the mean with
+the garbage collections they cause) and their geomeans.
 
   --allocator NAME   an osmem policy or bare-best-fit (default indexed-best-fit; repeatable)
   --live N           live blocks of the steady state (default 1000)
@@ -119,8 +125,21 @@ export function replayCounts(dumps: ReadonlyMap<number, string>, counted: number
   return counts;
 }
 
-/** Counts the replays of one trace under callgrind; the least count per op, or an Error saying why not. */
-function countTrace(name: string, path: string): number | Error {
+/** Instructions per op of one trace's counted replays. */
+export interface TraceCount {
+  /** The least replay: the allocator's own work. */
+  readonly least: number;
+  /** The mean replay: with the garbage collections (and any late JIT compilation) the replays paid for. */
+  readonly mean: number;
+}
+
+/** The least and mean of `counts` (instructions per replay) per op of a replay of `ops` operations. */
+export function perOp(counts: readonly number[], ops: number): TraceCount {
+  return { least: Math.min(...counts) / ops, mean: counts.reduce((sum, count) => sum + count, 0) / counts.length / ops };
+}
+
+/** Counts the replays of one trace under callgrind; per op, or an Error saying why not. */
+function countTrace(name: string, path: string): TraceCount | Error {
   const dir = mkdtempSync(join(tmpdir(), "osmem-instructions-"));
   try {
     const run = valgrindSelf(["--tool=callgrind", "--dump-before=getrusage", `--callgrind-out-file=${join(dir, "cg.out")}`], ["--allocator", name, "--trace", path]);
@@ -133,10 +152,15 @@ function countTrace(name: string, path: string): number | Error {
     const counts = replayCounts(dumps, COUNTED_REPLAYS);
     const ops = Number(run.stdout.trim());
     if (counts === undefined || !(ops > 0)) return new Error(`callgrind left ${dumps.size} dumps, expected ${2 * COUNTED_REPLAYS}`);
-    return Math.min(...counts) / ops;
+    return perOp(counts, ops);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One line of the per-trace report. */
+export function traceLine(allocator: string, trace: string, count: TraceCount): string {
+  return `${allocator.padEnd(18)} ${trace.padEnd(16)} ${count.least.toFixed(0).padStart(7)} instructions per op (least of ${COUNTED_REPLAYS} replays), mean ${count.mean.toFixed(0).padStart(7)}`;
 }
 
 /** The total of cachegrind's `I refs` line, or undefined when the output has none. */
@@ -223,19 +247,22 @@ export function main(args: readonly string[]): void {
   }
   if (values.trace.length > 0) {
     for (const name of values.allocator) {
-      let logSum = 0;
+      let logLeast = 0;
+      let logMean = 0;
       for (const [i, path] of values.trace.entries()) {
         process.stderr.write(`[${i + 1}/${values.trace.length}] ${name} ${basename(path)}\n`);
-        const perOp = countTrace(name, path);
-        if (perOp instanceof Error) {
-          process.stderr.write(`${name} ${basename(path)}: ${perOp.message}\n`);
+        const count = countTrace(name, path);
+        if (count instanceof Error) {
+          process.stderr.write(`${name} ${basename(path)}: ${count.message}\n`);
           process.exitCode = 1;
           return;
         }
-        logSum += Math.log(perOp);
-        process.stdout.write(`${name.padEnd(18)} ${basename(path, ".rep").padEnd(16)} ${perOp.toFixed(0).padStart(7)} instructions per op\n`);
+        logLeast += Math.log(count.least);
+        logMean += Math.log(count.mean);
+        process.stdout.write(`${traceLine(name, basename(path, ".rep"), count)}\n`);
       }
-      process.stdout.write(`${name.padEnd(18)} ${"geomean".padEnd(16)} ${Math.exp(logSum / values.trace.length).toFixed(0).padStart(7)} instructions per op\n`);
+      const n = values.trace.length;
+      process.stdout.write(`${traceLine(name, "geomean", { least: Math.exp(logLeast / n), mean: Math.exp(logMean / n) })}\n`);
     }
     return;
   }
