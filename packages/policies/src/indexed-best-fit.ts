@@ -1,12 +1,12 @@
 // Best fit with an index: the same decisions as the reference `bestFit` (smallest fitting free block,
 // ties to the lowest address, deferred coalescing) without a walk of the block list. Blocks up to a
 // limit sit in one address-ordered heap per exact size, larger ones in a treap ordered by (size,
-// address). The index mirrors the core's free set; it never walks the block list, and asks the core's
+// address) whose operations are single loops (SizeTreap, ADR 0013). The index mirrors the core's free set; it never walks the block list, and asks the core's
 // view only whether a bin entry met at the top of its bin is still a free block of that size.
 import type { Addr } from "@osmem/syscalls";
 import type { BlockView, FitPolicy, FitStrategy } from "@osmem/core";
 import { SizeBins } from "./internal/size-bins.js";
-import { NIL, TreapForest } from "./internal/treap-forest.js";
+import { SizeTreap } from "./internal/size-treap.js";
 
 /**
  * The largest payload kept in a per-size bin (4096 bins). Merged free blocks of a few KiB up to tens
@@ -14,7 +14,6 @@ import { NIL, TreapForest } from "./internal/treap-forest.js";
  * the treap; 32 KiB was as fast as any larger limit); above it blocks are few and the treap shallow.
  */
 export const INDEXED_BIN_MAX_BYTES = 32 * 1024;
-const TREE = 0;
 
 /** The bin of a payload of `sizeBytes` (1 .. {@link INDEXED_BIN_MAX_BYTES}): bin b holds 8 * (b + 1) bytes. */
 const binOf = (sizeBytes: number): number => (sizeBytes - 1) >>> 3;
@@ -24,7 +23,7 @@ const binOf = (sizeBytes: number): number => (sizeBytes - 1) >>> 3;
  * lowest address. A payload of at most {@link INDEXED_BIN_MAX_BYTES} is kept in the bin of its exact
  * size, a min-heap of addresses, and the first non-empty bin at or after the request's (a bitmap scan)
  * has the answer on top; larger payloads, and requests no bin serves, go to a treap keyed by (size,
- * address) and its lower bound of (request, 0). Places every request exactly where {@link bestFit}
+ * address) and its first pair of at least the request's size. Places every request exactly where {@link bestFit}
  * does; adjacent free blocks are merged before each search ("deferred", as in the reference).
  *
  * A bin removes lazily: a block leaving it is only counted out, and its entry is popped when a search
@@ -43,7 +42,7 @@ export const indexedBestFit: FitPolicy = Object.freeze({
   coalescing: "deferred",
   bind(view: BlockView): FitStrategy {
     const small = new SizeBins(view, binOf(INDEXED_BIN_MAX_BYTES) + 1);
-    const large = new TreapForest(1);
+    const large = new SizeTreap((view.checkLevel ?? 1) >= 1);
     return {
       findFit(sizeBytes: number): Addr {
         if (sizeBytes <= INDEXED_BIN_MAX_BYTES) {
@@ -51,16 +50,15 @@ export const indexedBestFit: FitPolicy = Object.freeze({
           const found = small.lowestFrom(sizeBytes > 0 ? binOf(sizeBytes) : 0);
           if (found !== 0) return found as Addr;
         }
-        const node = large.lowerBound(TREE, sizeBytes, 0);
-        return node === NIL ? 0 : large.tieOf(node);
+        return large.lowestFit(sizeBytes) as Addr;
       },
       insertFree(block: Addr, sizeBytes: number): void {
         if (sizeBytes <= INDEXED_BIN_MAX_BYTES) small.insert(binOf(sizeBytes), block);
-        else large.insert(TREE, sizeBytes, block, sizeBytes);
+        else large.insert(sizeBytes, block);
       },
       removeFree(block: Addr, sizeBytes: number): void {
         if (sizeBytes <= INDEXED_BIN_MAX_BYTES) small.remove(binOf(sizeBytes), block);
-        else large.remove(TREE, sizeBytes, block, sizeBytes);
+        else large.remove(sizeBytes, block);
       },
     };
   },
