@@ -59,6 +59,8 @@ export class SizeTreap {
     const node = this.allocateNode();
     this.sizes[node] = sizeBytes;
     this.addrs[node] = addr;
+    // The forest's xorshift, written out: as a helper shared with TreapForest it was one more call
+    // competing for V8's inlining budget (binary2-bal 1638 -> 1670 instructions per op).
     let x = this.seed;
     x ^= x << 13;
     x ^= x >>> 17;
