@@ -1,8 +1,8 @@
 // Segregated fit: free blocks sorted into size classes (exact 8-byte classes up to 1 KiB, then one
 // class per power of two). An exact class is a min-heap of addresses with lazy removal, as in indexed
-// best fit (any of its blocks fits, so only the lowest address matters); a power-of-two class is an address-ordered treap with subtree maxima
-// (the lowest address that fits). Bitmaps of the non-empty classes find the next class. Free blocks
-// merge as soon as they appear ("immediate").
+// best fit (any of its blocks fits, so only the lowest address matters); a power-of-two class is an
+// address-ordered treap with subtree maxima (the lowest address that fits). Bitmaps of the non-empty
+// classes find the next class. Free blocks merge as soon as they appear ("immediate").
 import type { Addr } from "@osmem/syscalls";
 import type { BlockView, FitPolicy, FitStrategy } from "@osmem/core";
 import { SizeBins } from "./internal/size-bins.js";
@@ -29,8 +29,8 @@ export function segregatedClassOf(sizeBytes: number): number {
  * merge with their free neighbours at once ("immediate"), so the classes hold maximal blocks.
  *
  * Cost: exact classes O(1) per search (amortised: a block that left is popped when a search meets
- * it), O(log k) per insert and O(1) per remove (k = blocks of that size); power-of-two classes O(log m) expected per operation (m = blocks
- * of the class); finding the next non-empty class is O(1).
+ * it), O(log k) per insert and O(1) per remove (k = blocks of that size); power-of-two classes
+ * O(log m) expected per operation (m = blocks of the class); finding the next non-empty class is O(1).
  * Weakness: a request slightly above 1 KiB may take a block up to twice its size from the next class
  * and split it; exact classes fill with same-size blocks that a slightly larger request cannot use.
  */
