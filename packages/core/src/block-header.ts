@@ -70,11 +70,15 @@ export class BlockHeaders {
   readonly memory: Memory;
   /** The window's first address, its length in bytes (0: no window) and its words. */
   private base = 0;
-  /** The low 32 bits of `base`: a window spans at most 2^32 bytes, so an address inside it is `base` plus the difference of the low words, modulo 2^32. */
-  private baseLow = 0;
+  /**
+   * The low 32 bits of `base`: a window spans at most 2^32 bytes, so an address inside it is `base`
+   * plus the difference of the low words, modulo 2^32. Read by window-paths.ts; written only here.
+   */
+  baseLow = 0;
   private lengthBytes = 0;
-  private u32: Uint32Array = NO_WORDS;
-  private i32: Int32Array = NO_SIGNED_WORDS;
+  /** The window's words, unsigned and signed (empty when there is none). Read by window-paths.ts; written only here. */
+  u32: Uint32Array = NO_WORDS;
+  i32: Int32Array = NO_SIGNED_WORDS;
 
   constructor(memory: Memory) {
     this.memory = memory;
@@ -148,7 +152,7 @@ export class BlockHeaders {
     return this.lengthBytes > 0 && start >= this.base && end <= this.base + this.lengthBytes;
   }
   /**
-   * The index in the window of the first header word of `block`, for the `*At` accessors.
+   * The index in the window of the first header word of `block`, for window-paths.ts and the `*At` readers.
    * pre: `block` is 8-aligned and its header lies inside the window (see {@link covers}).
    */
   wordAt(block: Addr): number {
@@ -160,33 +164,6 @@ export class BlockHeaders {
   addrAt(w: number): Addr {
     return this.base + w * 4;
   }
-  /**
-   * The header word of the previous block of the header at word `w`, or -1 for none: the link read as
-   * its low word alone (integer arithmetic only). pre: the link is 0 or a header inside the window, as
-   * in a heap whose list is intact and which the window covers.
-   */
-  prevWordAt(w: number): number {
-    const low = this.u32[w + Layout.OffPrev / 4]!;
-    return low === 0 && this.u32[w + Layout.OffPrev / 4 + 1] === 0 ? -1 : (low - this.baseLow) >>> 2;
-  }
-  /** The header word of the next block, or -1 for none; see {@link BlockHeaders.prevWordAt}. */
-  nextWordAt(w: number): number {
-    const low = this.u32[w + Layout.OffNext / 4]!;
-    return low === 0 && this.u32[w + Layout.OffNext / 4 + 1] === 0 ? -1 : (low - this.baseLow) >>> 2;
-  }
-  /** Copies the next link of the header at word `from` into the header at word `to`. */
-  copyNextAt(to: number, from: number): void {
-    this.u32[to + Layout.OffNext / 4] = this.u32[from + Layout.OffNext / 4]!;
-    this.u32[to + Layout.OffNext / 4 + 1] = this.u32[from + Layout.OffNext / 4 + 1]!;
-  }
-  /** The payload size in the header at word `w` (from {@link wordAt}). */
-  sizeAt(w: number): number {
-    return this.u32[w]! + this.u32[w + 1]! * Layout.HighWordUnit;
-  }
-  /** The raw status in the header at word `w`. */
-  statusAt(w: number): number {
-    return this.i32[w + Layout.OffStatus / 4]!;
-  }
   /** The previous block's address in the header at word `w`. */
   prevAt(w: number): Addr {
     return this.u32[w + Layout.OffPrev / 4]! + this.u32[w + Layout.OffPrev / 4 + 1]! * Layout.HighWordUnit;
@@ -195,31 +172,6 @@ export class BlockHeaders {
   nextAt(w: number): Addr {
     return this.u32[w + Layout.OffNext / 4]! + this.u32[w + Layout.OffNext / 4 + 1]! * Layout.HighWordUnit;
   }
-  /** Writes the status in the header at word `w`. */
-  setStatusAt(w: number, status: BlockStatus): void {
-    this.i32[w + Layout.OffStatus / 4] = status;
-  }
-  /** Writes the payload size in the header at word `w`. */
-  setSizeAt(w: number, sizeBytes: number): void {
-    this.writeU64At(w + Layout.OffSize / 4, sizeBytes);
-  }
-  /** Writes the previous block's address in the header at word `w`. */
-  setPrevAt(w: number, prev: Addr): void {
-    this.writeU64At(w + Layout.OffPrev / 4, prev);
-  }
-  /** Writes the next block's address in the header at word `w`. */
-  setNextAt(w: number, next: Addr): void {
-    this.writeU64At(w + Layout.OffNext / 4, next);
-  }
-  /** Writes a whole header, padding included, at word `w`. */
-  writeAt(w: number, sizeBytes: number, status: BlockStatus, prev: Addr, next: Addr): void {
-    this.writeU64At(w + Layout.OffSize / 4, sizeBytes);
-    this.i32[w + Layout.OffStatus / 4] = status;
-    this.i32[w + Layout.OffStatus / 4 + 1] = 0;
-    this.writeU64At(w + Layout.OffPrev / 4, prev);
-    this.writeU64At(w + Layout.OffNext / 4, next);
-  }
-
   /** Reads the free-block tag of `block` (its first payload word, signed). */
   freeTag(block: Addr): number {
     return this.word(block + Layout.OffFreeTag) | 0;

@@ -2,16 +2,30 @@
 // whole heap (HeapState.heapInWindow): freeing an allocated heap block, splitting an allocated block,
 // carving a block from the back of a free one, merging one run of touching free blocks, and appending
 // a block at the end of the heap after a brk (half of all mallocs on some real traces). Each
-// header is found once (one subtraction) instead of once per field through a bounds-checked accessor.
+// header is found once (one subtraction) instead of once per field through a bounds-checked accessor,
+// and its fields are read and written here as words of the window's arrays, held in locals: a call
+// of a BlockHeaders accessor per field made these paths too large (in V8's bytecode) for V8 to inline
+// them into malloc and free, which cost a quarter of their instructions (see docs/architecture.md).
 // HeapState calls them from its general methods, after pointer validation; they make exactly the
 // decisions and writes of those methods and decline (return false, having changed nothing) when
 // the window does not cover the heap. window-paths.test.ts replays the same programs with and without
 // a window and compares every heap byte.
 import type { Addr } from "@osmem/syscalls";
 import type { BlockStatus } from "../api.js";
-import type { BlockHeaders } from "../block-header.js";
 import type { HeapState } from "./heap-state.js";
 import { Layout, Status } from "./layout.js";
+
+/** Header words, from a header's first word (the Layout offsets divided by 4). */
+const enum Word {
+  /** The low word of the payload size; its high word (+1) is 0 for every block a window covers (at most 2^32 bytes). */
+  Size = 0,
+  Status = 2,
+  Pad = 3,
+  /** The low word of the previous block's address (its high word follows). */
+  Prev = 4,
+  /** The low word of the next block's address (its high word follows). */
+  Next = 6,
+}
 
 /**
  * Makes the allocated heap block `block` (payload `sizeBytes`, already taken out of the stats' bytes
@@ -32,18 +46,19 @@ export function releaseInWindow(s: HeapState, block: Addr, sizeBytes: number): b
  */
 function mergeFreedNow(s: HeapState, block: Addr, sizeBytes: number): void {
   const h = s.headers;
+  const { u32, i32, baseLow } = h;
   let w = h.wordAt(block);
   sizeBytes = absorbFreeAfter(s, block, w, sizeBytes);
-  for (let p = h.prevWordAt(w); isFreeBefore(h, p, w); p = h.prevWordAt(w)) {
+  for (let p = linkWord(u32, w + Word.Prev, baseLow); isFreeBefore(u32, i32, p, w); p = linkWord(u32, w + Word.Prev, baseLow)) {
     const prev = h.addrAt(p);
-    const prevBytes = h.sizeAt(p);
+    const prevBytes = u32[p + Word.Size]!;
     s.removeFree(prev, prevBytes, "resized");
     unlinkNext(s, prev, p, block, w);
     sizeBytes += prevBytes + Layout.HeaderBytes;
     block = prev;
     w = p;
   }
-  h.setSizeAt(w, sizeBytes);
+  setSize(u32, w, sizeBytes);
   addFreeBlock(s, block, w, sizeBytes, "freed");
 }
 
@@ -55,11 +70,12 @@ function mergeFreedNow(s: HeapState, block: Addr, sizeBytes: number): void {
  */
 export function splitInWindow(s: HeapState, block: Addr, sizeBytes: number, keepBytes: number): boolean {
   if (!s.heapInWindow) return false;
-  const w = s.headers.wordAt(block);
+  const h = s.headers;
+  const w = h.wordAt(block);
   const rest = block + Layout.HeaderBytes + keepBytes;
   let restBytes = sizeBytes - keepBytes - Layout.HeaderBytes;
   const r = linkAfter(s, block, w, rest, restBytes, Status.Free);
-  s.headers.setSizeAt(w, keepBytes);
+  setSize(h.u32, w, keepBytes);
   s.counters.bytesInUse -= restBytes + Layout.HeaderBytes;
   if (s.coalescingImmediate) restBytes = absorbFreeAfter(s, rest, r, restBytes);
   addFreeBlock(s, rest, r, restBytes, "split");
@@ -73,9 +89,10 @@ export function splitInWindow(s: HeapState, block: Addr, sizeBytes: number, keep
  */
 export function carveInWindow(s: HeapState, block: Addr, frontBytes: number, takeBytes: number): boolean {
   if (!s.heapInWindow) return false;
-  const w = s.headers.wordAt(block);
+  const h = s.headers;
+  const w = h.wordAt(block);
   linkAfter(s, block, w, block + Layout.HeaderBytes + frontBytes, takeBytes, Status.Alloc);
-  s.headers.setSizeAt(w, frontBytes);
+  setSize(h.u32, w, frontBytes);
   return true;
 }
 
@@ -87,10 +104,16 @@ export function carveInWindow(s: HeapState, block: Addr, frontBytes: number, tak
 export function appendInWindow(s: HeapState, block: Addr, sizeBytes: number, status: BlockStatus): boolean {
   if (!s.heapInWindow) return false;
   const h = s.headers;
+  const { u32, i32 } = h;
   const tail = s.heapTail;
-  h.writeAt(h.wordAt(block), sizeBytes, status, tail, 0);
+  const a = h.wordAt(block);
+  setSize(u32, a, sizeBytes);
+  i32[a + Word.Status] = status;
+  i32[a + Word.Pad] = 0;
+  setLink(u32, a + Word.Prev, tail);
+  setLink(u32, a + Word.Next, 0);
   if (tail === 0) s.heapHead = block;
-  else h.setNextAt(h.wordAt(tail), block);
+  else setLink(u32, h.wordAt(tail) + Word.Next, block);
   s.heapTail = block;
   return true;
 }
@@ -103,10 +126,11 @@ export function appendInWindow(s: HeapState, block: Addr, sizeBytes: number, sta
 export function mergeRunInWindow(s: HeapState, queued: Addr): boolean {
   if (!s.heapInWindow) return false;
   const h = s.headers;
+  const { u32, i32, baseLow } = h;
   let w = h.wordAt(queued);
-  for (let p = h.prevWordAt(w); isFreeBefore(h, p, w); p = h.prevWordAt(w)) w = p;
-  const firstBytes = h.sizeAt(w);
-  if (!isFreeAfter(h, w, firstBytes, h.nextWordAt(w))) return true;
+  for (let p = linkWord(u32, w + Word.Prev, baseLow); isFreeBefore(u32, i32, p, w); p = linkWord(u32, w + Word.Prev, baseLow)) w = p;
+  const firstBytes = u32[w + Word.Size]!;
+  if (!isFreeAfter(i32, w, firstBytes, linkWord(u32, w + Word.Next, baseLow))) return true;
   // The strategy hears of the run once: the first block leaves the free set, the others are absorbed
   // (each leaving it), and the merged block comes back.
   const first = h.addrAt(w);
@@ -116,8 +140,9 @@ export function mergeRunInWindow(s: HeapState, queued: Addr): boolean {
 }
 
 // --- list surgery on window words, as heap-state.ts does it through accessors ---
-// Links are followed as header words (BlockHeaders.prevWordAt/nextWordAt, -1 for none): the list of
-// a heap the window covers only ever links headers inside it.
+// Links are followed as header words (linkWord, -1 for none): the list of a heap the window covers
+// only ever links headers inside it. The typed arrays are fetched once per function: nothing here
+// makes a syscall, so the window cannot change under them.
 
 /**
  * Folds every touching free block after `block` (header word `w`, payload `sizeBytes`, not in the
@@ -126,15 +151,16 @@ export function mergeRunInWindow(s: HeapState, queued: Addr): boolean {
  */
 function absorbFreeAfter(s: HeapState, block: Addr, w: number, sizeBytes: number): number {
   const h = s.headers;
+  const { u32, i32, baseLow } = h;
   let merged = sizeBytes;
-  for (let n = h.nextWordAt(w); isFreeAfter(h, w, merged, n); n = h.nextWordAt(w)) {
-    const nextBytes = h.sizeAt(n);
+  for (let n = linkWord(u32, w + Word.Next, baseLow); isFreeAfter(i32, w, merged, n); n = linkWord(u32, w + Word.Next, baseLow)) {
+    const nextBytes = u32[n + Word.Size]!;
     const next = h.addrAt(n);
     s.removeFree(next, nextBytes, "merged");
     unlinkNext(s, block, w, next, n);
     merged += Layout.HeaderBytes + nextBytes;
   }
-  if (merged !== sizeBytes) h.setSizeAt(w, merged);
+  if (merged !== sizeBytes) setSize(u32, w, merged);
   return merged;
 }
 
@@ -144,25 +170,34 @@ function absorbFreeAfter(s: HeapState, block: Addr, w: number, sizeBytes: number
  */
 function linkAfter(s: HeapState, block: Addr, w: number, added: Addr, sizeBytes: number, status: BlockStatus): number {
   const h = s.headers;
+  const { u32, i32 } = h;
   const a = h.wordAt(added);
-  const n = h.nextWordAt(w);
-  h.writeAt(a, sizeBytes, status, block, 0);
+  const nextLow = u32[w + Word.Next]!;
+  const nextHigh = u32[w + Word.Next + 1]!;
+  setSize(u32, a, sizeBytes);
+  i32[a + Word.Status] = status;
+  i32[a + Word.Pad] = 0;
+  setLink(u32, a + Word.Prev, block);
+  u32[a + Word.Next] = nextLow;
+  u32[a + Word.Next + 1] = nextHigh;
   s.starts.add(added);
-  h.copyNextAt(a, w);
-  h.setNextAt(w, added);
-  if (n < 0) s.heapTail = added;
-  else h.setPrevAt(n, added);
+  setLink(u32, w + Word.Next, added);
+  if ((nextLow | nextHigh) === 0) s.heapTail = added;
+  else setLink(u32, ((nextLow - h.baseLow) >>> 2) + Word.Prev, added);
   return a;
 }
 
 /** Unlinks `next` (header word `n`), the block after `block` (word `w`), from the list. */
 function unlinkNext(s: HeapState, block: Addr, w: number, next: Addr, n: number): void {
   const h = s.headers;
-  const after = h.nextWordAt(n);
+  const u32 = h.u32;
+  const afterLow = u32[n + Word.Next]!;
+  const afterHigh = u32[n + Word.Next + 1]!;
   s.starts.delete(next);
-  h.copyNextAt(w, n);
-  if (after < 0) s.heapTail = block;
-  else h.setPrevAt(after, block);
+  u32[w + Word.Next] = afterLow;
+  u32[w + Word.Next + 1] = afterHigh;
+  if ((afterLow | afterHigh) === 0) s.heapTail = block;
+  else setLink(u32, ((afterLow - h.baseLow) >>> 2) + Word.Prev, block);
 }
 
 /**
@@ -171,21 +206,46 @@ function unlinkNext(s: HeapState, block: Addr, w: number, next: Addr, n: number)
  */
 function addFreeBlock(s: HeapState, block: Addr, w: number, sizeBytes: number, reason: "freed" | "split" | "merged"): void {
   const h = s.headers;
-  h.setStatusAt(w, Status.Free);
+  const { u32, i32 } = h;
+  i32[w + Word.Status] = Status.Free;
   s.counters.bytesFree += sizeBytes;
   s.counters.freeBlocks += 1;
   s.strategy.insertFree(block, sizeBytes, reason);
-  if (reason !== "merged" && !s.coalescingImmediate && (isFreeBefore(h, h.prevWordAt(w), w) || isFreeAfter(h, w, sizeBytes, h.nextWordAt(w)))) {
+  if (reason === "merged" || s.coalescingImmediate) return;
+  const baseLow = h.baseLow;
+  if (isFreeBefore(u32, i32, linkWord(u32, w + Word.Prev, baseLow), w) || isFreeAfter(i32, w, sizeBytes, linkWord(u32, w + Word.Next, baseLow))) {
     s.queueForCoalescing(block);
   }
 }
 
+/**
+ * The header word named by the 64-bit link at word `at`, or -1 for NULL, from the link's low word
+ * alone (integer arithmetic only). pre: the link is NULL or a header inside the window.
+ */
+function linkWord(u32: Uint32Array, at: number, baseLow: number): number {
+  const low = u32[at]!;
+  return (low | u32[at + 1]!) === 0 ? -1 : (low - baseLow) >>> 2;
+}
+
+/** Writes the address `addr` (0 for NULL) as the 64-bit link at word `at`. */
+function setLink(u32: Uint32Array, at: number, addr: Addr): void {
+  const low = addr >>> 0;
+  u32[at] = low;
+  u32[at + 1] = (addr - low) / Layout.HighWordUnit;
+}
+
+/** Writes the payload size of the header at word `w` (below 2^32 inside a window). */
+function setSize(u32: Uint32Array, w: number, sizeBytes: number): void {
+  u32[w + Word.Size] = sizeBytes;
+  u32[w + Word.Size + 1] = 0;
+}
+
 /** True when the block at word `p` (-1: none) is free and ends right where the block at word `w` starts. */
-function isFreeBefore(h: BlockHeaders, p: number, w: number): boolean {
-  return p >= 0 && h.statusAt(p) === Status.Free && p + Layout.HeaderWords + h.sizeAt(p) / 4 === w;
+function isFreeBefore(u32: Uint32Array, i32: Int32Array, p: number, w: number): boolean {
+  return p >= 0 && i32[p + Word.Status] === Status.Free && p + Layout.HeaderWords + u32[p + Word.Size]! / 4 === w;
 }
 
 /** True when the block at word `n` (-1: none) is free and starts right where the block at word `w`, with a payload of `blockBytes`, ends. */
-function isFreeAfter(h: BlockHeaders, w: number, blockBytes: number, n: number): boolean {
-  return n >= 0 && h.statusAt(n) === Status.Free && w + Layout.HeaderWords + blockBytes / 4 === n;
+function isFreeAfter(i32: Int32Array, w: number, blockBytes: number, n: number): boolean {
+  return n >= 0 && i32[n + Word.Status] === Status.Free && w + Layout.HeaderWords + blockBytes / 4 === n;
 }
