@@ -181,6 +181,23 @@ describe("indexedBestFit strategy alone", () => {
     expect(strategy.findFit(LIMIT)).toBe(big);
   });
 
+  it("from check level 1 refuses a large block inserted twice, whether it is kept aside or in the treap, and changes nothing", () => {
+    const free = new Map<number, number>();
+    const strategy = indexedBestFit.bind(tagOnlyView(1, free));
+    const [low, high] = [0x1000 as Addr, 0x9000 as Addr];
+    strategy.insertFree(low, LIMIT + 8, "freed"); // aside
+    strategy.insertFree(high, LIMIT + 16, "freed"); // aside; `low` goes into the treap
+    expect(() => strategy.insertFree(high, LIMIT + 16, "freed")).toThrow(InvariantError);
+    expect(() => strategy.insertFree(low, LIMIT + 8, "freed")).toThrow(InvariantError);
+    strategy.removeFree(high, LIMIT + 16, "allocated"); // nothing aside now
+    // `low` is still in the treap: putting it aside as well would hold it twice.
+    expect(() => strategy.insertFree(low, LIMIT + 8, "freed")).toThrow(InvariantError);
+    expect(() => strategy.removeFree(high, LIMIT + 16, "allocated")).toThrow(InvariantError);
+    expect(strategy.findFit(LIMIT)).toBe(low);
+    strategy.removeFree(low, LIMIT + 8, "allocated");
+    expect(strategy.findFit(LIMIT)).toBe(0);
+  });
+
   it("below check level 2 still refuses a removal from an empty bin", () => {
     const free = new Map<number, number>();
     const strategy = indexedBestFit.bind(tagOnlyView(0, free));

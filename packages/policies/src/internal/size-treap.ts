@@ -29,6 +29,8 @@ export class SizeTreap {
   private seed = 0x2545f491;
   private count = 0;
   private readonly refuseRepeats: boolean;
+  /** The size of the pair the last {@link lowestFit} found (0 when it found none). */
+  foundBytes = 0;
 
   /**
    * @param refuseRepeats look each insert up first and throw when its pair is there already (a guard
@@ -153,7 +155,7 @@ export class SizeTreap {
     return false;
   }
 
-  /** The address of the smallest pair with a size of at least `sizeBytes` (the lowest address among equal sizes), or 0. */
+  /** The address of the smallest pair with a size of at least `sizeBytes` (the lowest address among equal sizes), or 0; its size is left in {@link foundBytes}. */
   lowestFit(sizeBytes: number): number {
     const kids = this.kids;
     const sizes = this.sizes;
@@ -165,6 +167,7 @@ export class SizeTreap {
         at = kids[2 * at]!;
       } else at = kids[2 * at + 1]!;
     }
+    this.foundBytes = found === NIL ? 0 : sizes[found]!;
     return found === NIL ? 0 : this.addrs[found]!;
   }
 
