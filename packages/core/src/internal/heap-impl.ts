@@ -19,6 +19,7 @@ import { HeapState } from "./heap-state.js";
 import { Layout, Status } from "./layout.js";
 import { findBlockOfPointer } from "./pointers.js";
 import { SlabPool, type Slab } from "./slab-pool.js";
+import { allocateInWindow } from "./window-paths.js";
 
 /** No request above this many bytes can be satisfied (the x86-64 user address space is 2^47 bytes). */
 export const MAX_REQUEST_BYTES = 2 ** 47;
@@ -248,8 +249,10 @@ export class HeapImpl implements Heap {
     if (alignedBytes <= this.backPlacementMaxBytes && blockBytes - alignedBytes >= Layout.MinSplitRemainder) {
       return s.carveFromBack(block, blockBytes, alignedBytes);
     }
-    s.allocateFree(block, blockBytes);
-    s.splitAllocated(block, blockBytes, alignedBytes);
+    if (!allocateInWindow(s, block, blockBytes, alignedBytes)) {
+      s.allocateFree(block, blockBytes);
+      s.splitAllocated(block, blockBytes, alignedBytes);
+    }
     return block;
   }
 

@@ -83,6 +83,36 @@ export function splitInWindow(s: HeapState, block: Addr, sizeBytes: number, keep
 }
 
 /**
+ * Allocates the free heap block `block` (payload `blockBytes`) for a request of `keepBytes`: takes it
+ * out of the free set, marks it allocated and splits the rest off when it holds a header plus 8
+ * bytes, as `allocateFree` and `splitAllocated` do. Returns false, having changed nothing, when the
+ * window does not cover the heap.
+ */
+export function allocateInWindow(s: HeapState, block: Addr, blockBytes: number, keepBytes: number): boolean {
+  if (!s.heapInWindow) return false;
+  const c = s.counters;
+  c.bytesFree -= blockBytes;
+  c.freeBlocks -= 1;
+  s.strategy.removeFree(block, blockBytes, "allocated");
+  const h = s.headers;
+  const w = h.wordAt(block);
+  h.i32[w + Word.Status] = Status.Alloc;
+  c.allocBlocks += 1;
+  if (blockBytes - keepBytes < Layout.MinSplitRemainder) {
+    c.bytesInUse += blockBytes;
+    return true;
+  }
+  c.bytesInUse += keepBytes;
+  const rest = block + Layout.HeaderBytes + keepBytes;
+  let restBytes = blockBytes - keepBytes - Layout.HeaderBytes;
+  const r = linkAfter(s, block, w, rest, restBytes, Status.Free);
+  setSize(h.u32, w, keepBytes);
+  if (s.coalescingImmediate) restBytes = absorbFreeAfter(s, rest, r, restBytes);
+  addFreeBlock(s, rest, r, restBytes, "split");
+  return true;
+}
+
+/**
  * The header side of carving an allocated block of `takeBytes` from the back of the free heap block
  * `block`, which keeps `frontBytes` in front: writes the new block's header, links it in and shrinks
  * `block`. Returns false, having changed nothing, when the window does not cover the heap.
