@@ -56,6 +56,26 @@ describe.each(LEVELS)("at check level %i", (checkLevel) => {
     },
   );
 
+  it("follows a link to a header at a 4 GiB boundary (low word 0) as a link, not as NULL", () => {
+    // The first block ends exactly at 2^33, so the second block's header address has a low word of 0.
+    const run = (heap: Heap): { freeBlocks: number; placed: number } => {
+      const a = heap.malloc(4096 - HEADER_BYTES);
+      const b = heap.malloc(100);
+      expect((b - HEADER_BYTES) % 2 ** 32).toBe(0);
+      heap.malloc(100); // keeps b's next neighbour allocated
+      heap.free(b); // no free neighbour: not queued
+      heap.free(a); // touches b, which is free: queued, found only by following a's next link
+      const merged = heap.malloc(4096 - HEADER_BYTES + HEADER_BYTES + 104); // fits a and b merged, nothing else
+      return { freeBlocks: heap.stats().freeBlocks, placed: merged - a };
+    };
+    const windowed = createHeap({ backend: createSimBackend({ heapStart: 2 ** 33 - 4096 }), policy: testPolicy, checkLevel });
+    const plain = createHeap({ backend: withoutMemoryWindow(createSimBackend({ heapStart: 2 ** 33 - 4096 })), policy: testPolicy, checkLevel });
+    const result = run(windowed);
+    expect(result.placed).toBe(0);
+    expect(run(plain)).toEqual(result);
+    expect(heapBytes(plain) === heapBytes(windowed)).toBe(true);
+  });
+
   /** A heap with live, free and merged blocks, and the pointers a buggy program could pass to free. */
   function scene(heap: Heap): { name: string; ptr: number }[] {
     const a = heap.malloc(256);
