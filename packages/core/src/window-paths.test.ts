@@ -76,6 +76,27 @@ describe.each(LEVELS)("at check level %i", (checkLevel) => {
     expect(heapBytes(plain) === heapBytes(windowed)).toBe(true);
   });
 
+  it("follows a back link to a header at a 4 GiB boundary (low word 0) as a link, not as NULL", () => {
+    // As above, but the block at 2^33 is the free one before the freed block: found only by its back link.
+    const run = (heap: Heap): { freeBlocks: number; placed: number } => {
+      heap.malloc(4096 - HEADER_BYTES);
+      const b = heap.malloc(100);
+      expect((b - HEADER_BYTES) % 2 ** 32).toBe(0);
+      const c = heap.malloc(100);
+      heap.malloc(100); // keeps c's next neighbour allocated
+      heap.free(b); // no free neighbour: not queued
+      heap.free(c); // touches b, which is free: queued, found only by following c's prev link
+      const merged = heap.malloc(104 + HEADER_BYTES + 104); // fits b and c merged, nothing else but the tail
+      return { freeBlocks: heap.stats().freeBlocks, placed: merged - b };
+    };
+    const windowed = createHeap({ backend: createSimBackend({ heapStart: 2 ** 33 - 4096 }), policy: testPolicy, checkLevel });
+    const plain = createHeap({ backend: withoutMemoryWindow(createSimBackend({ heapStart: 2 ** 33 - 4096 })), policy: testPolicy, checkLevel });
+    const result = run(windowed);
+    expect(result.placed).toBe(0);
+    expect(run(plain)).toEqual(result);
+    expect(heapBytes(plain) === heapBytes(windowed)).toBe(true);
+  });
+
   /** A heap with live, free and merged blocks, and the pointers a buggy program could pass to free. */
   function scene(heap: Heap): { name: string; ptr: number }[] {
     const a = heap.malloc(256);

@@ -16,9 +16,10 @@ import type { HeapState } from "./heap-state.js";
 import { Layout, Status } from "./layout.js";
 
 /** Header words, from a header's first word (the Layout offsets divided by 4). */
+// The payload size is the header's first word (`u32[w]`, written without a `+ 0`: V8 counts every
+// bytecode of a function against its inlining budget); its high word, `u32[w + 1]`, is 0 for every
+// block a window covers (at most 2^32 bytes).
 const enum Word {
-  /** The low word of the payload size; its high word (+1) is 0 for every block a window covers (at most 2^32 bytes). */
-  Size = 0,
   Status = 2,
   Pad = 3,
   /** The low word of the previous block's address (its high word follows). */
@@ -49,9 +50,9 @@ function mergeFreedNow(s: HeapState, block: Addr, sizeBytes: number): void {
   const { u32, i32, baseLow } = h;
   let w = h.wordAt(block);
   sizeBytes = absorbFreeAfter(s, block, w, sizeBytes);
-  for (let p = linkWord(u32, w + Word.Prev, baseLow); isFreeBefore(u32, i32, p, w); p = linkWord(u32, w + Word.Prev, baseLow)) {
+  for (let p = freeWordBefore(u32, i32, w, baseLow); p >= 0; p = freeWordBefore(u32, i32, w, baseLow)) {
     const prev = h.addrAt(p);
-    const prevBytes = u32[p + Word.Size]!;
+    const prevBytes = u32[p]!;
     s.removeFree(prev, prevBytes, "resized");
     unlinkNext(s, prev, p, block, w);
     sizeBytes += prevBytes + Layout.HeaderBytes;
@@ -141,9 +142,9 @@ export function mergeRunInWindow(s: HeapState, queued: Addr): boolean {
   const h = s.headers;
   const { u32, i32, baseLow } = h;
   let w = h.wordAt(queued);
-  for (let p = linkWord(u32, w + Word.Prev, baseLow); isFreeBefore(u32, i32, p, w); p = linkWord(u32, w + Word.Prev, baseLow)) w = p;
-  const firstBytes = u32[w + Word.Size]!;
-  if (!isFreeAfter(i32, w, firstBytes, linkWord(u32, w + Word.Next, baseLow))) return true;
+  for (let p = freeWordBefore(u32, i32, w, baseLow); p >= 0; p = freeWordBefore(u32, i32, w, baseLow)) w = p;
+  const firstBytes = u32[w]!;
+  if (freeWordAfter(u32, i32, w, firstBytes, baseLow) < 0) return true;
   // The strategy hears of the run once: the first block leaves the free set, the others are absorbed
   // (each leaving it), and the merged block comes back.
   const first = h.addrAt(w);
@@ -153,7 +154,7 @@ export function mergeRunInWindow(s: HeapState, queued: Addr): boolean {
 }
 
 // --- list surgery on window words, as heap-state.ts does it through accessors ---
-// Links are followed as header words (linkWord, -1 for none): the list of a heap the window covers
+// Links are followed as header words (-1 for none): the list of a heap the window covers
 // only ever links headers inside it. The typed arrays are fetched once per function: nothing here
 // makes a syscall, so the window cannot change under them.
 
@@ -180,8 +181,8 @@ function absorbFreeAfter(s: HeapState, block: Addr, w: number, sizeBytes: number
   const h = s.headers;
   const { u32, i32, baseLow } = h;
   let merged = sizeBytes;
-  for (let n = linkWord(u32, w + Word.Next, baseLow); isFreeAfter(i32, w, merged, n); n = linkWord(u32, w + Word.Next, baseLow)) {
-    const nextBytes = u32[n + Word.Size]!;
+  for (let n = freeWordAfter(u32, i32, w, merged, baseLow); n >= 0; n = freeWordAfter(u32, i32, w, merged, baseLow)) {
+    const nextBytes = u32[n]!;
     const next = h.addrAt(n);
     s.removeFree(next, nextBytes, "merged");
     unlinkNext(s, block, w, next, n);
@@ -199,8 +200,8 @@ function linkAfter(s: HeapState, block: Addr, w: number, added: Addr, sizeBytes:
   const h = s.headers;
   const { u32, i32 } = h;
   const a = h.wordAt(added);
-  // The link is decoded here and in unlinkNext by hand, not with linkWord and a copy helper: that
-  // version counted 5% more instructions per op on `perl` (V8 inlined less around it).
+  // The link is copied and decoded here and in unlinkNext by hand, not with a decoding helper and a
+  // copy helper: that version counted 5% more instructions per op on `perl` (V8 inlined less around it).
   const nextLow = u32[w + Word.Next]!;
   const nextHigh = u32[w + Word.Next + 1]!;
   setSize(u32, a, sizeBytes);
@@ -242,18 +243,33 @@ function addFreeBlock(s: HeapState, block: Addr, w: number, sizeBytes: number, r
   s.strategy.insertFree(block, sizeBytes, reason);
   if (reason === "merged" || s.coalescingImmediate) return;
   const baseLow = h.baseLow;
-  if (isFreeBefore(u32, i32, linkWord(u32, w + Word.Prev, baseLow), w) || isFreeAfter(i32, w, sizeBytes, linkWord(u32, w + Word.Next, baseLow))) {
+  if (freeWordBefore(u32, i32, w, baseLow) >= 0 || freeWordAfter(u32, i32, w, sizeBytes, baseLow) >= 0) {
     s.queueForCoalescing(block);
   }
 }
 
 /**
- * The header word named by the 64-bit link at word `at`, or -1 for NULL, from the link's low word
- * alone (integer arithmetic only). pre: the link is NULL or a header inside the window.
+ * The header word of the block before the block at word `w` when that block is free and ends right
+ * where it starts, else -1. The link is decoded from its low word alone (integer arithmetic only); a
+ * NULL link has both words 0, a header at a 4 GiB boundary only its low word. pre: the link is NULL or
+ * a header inside the window.
  */
-function linkWord(u32: Uint32Array, at: number, baseLow: number): number {
-  const low = u32[at]!;
-  return (low | u32[at + 1]!) === 0 ? -1 : (low - baseLow) >>> 2;
+function freeWordBefore(u32: Uint32Array, i32: Int32Array, w: number, baseLow: number): number {
+  const low = u32[w + Word.Prev]!;
+  if ((low | u32[w + Word.Prev + 1]!) === 0) return -1;
+  const p = (low - baseLow) >>> 2;
+  return i32[p + Word.Status] === Status.Free && p + Layout.HeaderWords + u32[p]! / 4 === w ? p : -1;
+}
+
+/**
+ * The header word of the block after the block at word `w` (payload `blockBytes`) when that block is
+ * free and starts right where it ends, else -1. Decodes the link as {@link freeWordBefore} does.
+ */
+function freeWordAfter(u32: Uint32Array, i32: Int32Array, w: number, blockBytes: number, baseLow: number): number {
+  const low = u32[w + Word.Next]!;
+  if ((low | u32[w + Word.Next + 1]!) === 0) return -1;
+  const n = (low - baseLow) >>> 2;
+  return i32[n + Word.Status] === Status.Free && w + Layout.HeaderWords + blockBytes / 4 === n ? n : -1;
 }
 
 /** Writes the address `addr` (0 for NULL) as the 64-bit link at word `at`. */
@@ -265,16 +281,6 @@ function setLink(u32: Uint32Array, at: number, addr: Addr): void {
 
 /** Writes the payload size of the header at word `w` (below 2^32 inside a window). */
 function setSize(u32: Uint32Array, w: number, sizeBytes: number): void {
-  u32[w + Word.Size] = sizeBytes;
-  u32[w + Word.Size + 1] = 0;
-}
-
-/** True when the block at word `p` (-1: none) is free and ends right where the block at word `w` starts. */
-function isFreeBefore(u32: Uint32Array, i32: Int32Array, p: number, w: number): boolean {
-  return p >= 0 && i32[p + Word.Status] === Status.Free && p + Layout.HeaderWords + u32[p + Word.Size]! / 4 === w;
-}
-
-/** True when the block at word `n` (-1: none) is free and starts right where the block at word `w`, with a payload of `blockBytes`, ends. */
-function isFreeAfter(i32: Int32Array, w: number, blockBytes: number, n: number): boolean {
-  return n >= 0 && i32[n + Word.Status] === Status.Free && w + Layout.HeaderWords + blockBytes / 4 === n;
+  u32[w] = sizeBytes;
+  u32[w + 1] = 0;
 }
