@@ -56,6 +56,19 @@ describe.each(LEVELS)("at check level %i", (checkLevel) => {
     },
   );
 
+  /**
+   * Runs `run` on a heap one page below 2^33 with and without a window: the merged block must be
+   * placed where the run expects it (offset 0), and both heaps must end the same, byte for byte.
+   */
+  function expectMergedAtBoundary(run: (heap: Heap) => { freeBlocks: number; placed: number }): void {
+    const windowed = createHeap({ backend: createSimBackend({ heapStart: 2 ** 33 - 4096 }), policy: testPolicy, checkLevel });
+    const plain = createHeap({ backend: withoutMemoryWindow(createSimBackend({ heapStart: 2 ** 33 - 4096 })), policy: testPolicy, checkLevel });
+    const result = run(windowed);
+    expect(result.placed).toBe(0);
+    expect(run(plain)).toEqual(result);
+    expect(heapBytes(plain) === heapBytes(windowed)).toBe(true);
+  }
+
   it("follows a link to a header at a 4 GiB boundary (low word 0) as a link, not as NULL", () => {
     // The first block ends exactly at 2^33, so the second block's header address has a low word of 0.
     const run = (heap: Heap): { freeBlocks: number; placed: number } => {
@@ -68,12 +81,7 @@ describe.each(LEVELS)("at check level %i", (checkLevel) => {
       const merged = heap.malloc(4096 - HEADER_BYTES + HEADER_BYTES + 104); // fits a and b merged, nothing else
       return { freeBlocks: heap.stats().freeBlocks, placed: merged - a };
     };
-    const windowed = createHeap({ backend: createSimBackend({ heapStart: 2 ** 33 - 4096 }), policy: testPolicy, checkLevel });
-    const plain = createHeap({ backend: withoutMemoryWindow(createSimBackend({ heapStart: 2 ** 33 - 4096 })), policy: testPolicy, checkLevel });
-    const result = run(windowed);
-    expect(result.placed).toBe(0);
-    expect(run(plain)).toEqual(result);
-    expect(heapBytes(plain) === heapBytes(windowed)).toBe(true);
+    expectMergedAtBoundary(run);
   });
 
   it("follows a back link to a header at a 4 GiB boundary (low word 0) as a link, not as NULL", () => {
@@ -89,12 +97,7 @@ describe.each(LEVELS)("at check level %i", (checkLevel) => {
       const merged = heap.malloc(104 + HEADER_BYTES + 104); // fits b and c merged, nothing else but the tail
       return { freeBlocks: heap.stats().freeBlocks, placed: merged - b };
     };
-    const windowed = createHeap({ backend: createSimBackend({ heapStart: 2 ** 33 - 4096 }), policy: testPolicy, checkLevel });
-    const plain = createHeap({ backend: withoutMemoryWindow(createSimBackend({ heapStart: 2 ** 33 - 4096 })), policy: testPolicy, checkLevel });
-    const result = run(windowed);
-    expect(result.placed).toBe(0);
-    expect(run(plain)).toEqual(result);
-    expect(heapBytes(plain) === heapBytes(windowed)).toBe(true);
+    expectMergedAtBoundary(run);
   });
 
   /** A heap with live, free and merged blocks, and the pointers a buggy program could pass to free. */
