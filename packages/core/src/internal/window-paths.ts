@@ -15,10 +15,12 @@ import type { BlockStatus } from "../api.js";
 import type { HeapState } from "./heap-state.js";
 import { Layout, Status } from "./layout.js";
 
-/** Header words, from a header's first word (the Layout offsets divided by 4). */
-// The payload size is the header's first word (`u32[w]`, written without a `+ 0`: V8 counts every
-// bytecode of a function against its inlining budget); its high word, `u32[w + 1]`, is 0 for every
-// block a window covers (at most 2^32 bytes).
+/**
+ * Header words, from a header's first word (the Layout offsets divided by 4). The payload size is the
+ * first word itself, read as `u32[w]` (without a `+ 0`: V8 counts every bytecode of a function against
+ * its inlining budget); its high word, `u32[w + 1]`, is 0 for every block a window covers (at most
+ * 2^32 bytes).
+ */
 const enum Word {
   Status = 2,
   Pad = 3,
