@@ -102,7 +102,8 @@ describe.each(LEVELS)("at check level %i", (checkLevel) => {
 
   /** A heap with live, free and merged blocks, and the pointers a buggy program could pass to free. */
   function scene(heap: Heap): { name: string; ptr: number }[] {
-    const a = heap.malloc(256);
+    const a = heap.malloc(216); // b's header then has bit 31 of the first word of the map of block starts
+    expect(heap.heapStart % 256).toBe(0);
     const b = heap.malloc(48);
     const c = heap.malloc(48);
     heap.malloc(16);
@@ -125,6 +126,9 @@ describe.each(LEVELS)("at check level %i", (checkLevel) => {
       { name: "past the break", ptr: heap.heapStart + heap.stats().heapBytes + HEADER_BYTES },
       { name: "before the heap", ptr: heap.heapStart - 64 },
       { name: "not an integer", ptr: a + 0.5 },
+      // The map's bit arithmetic takes the header 8 bytes below the heap for b's, and a's plus 2^40 for a's.
+      { name: "just below the heap", ptr: heap.heapStart - 8 + HEADER_BYTES },
+      { name: "2^40 bytes past a block", ptr: a + 2 ** 40 },
     ];
   }
 

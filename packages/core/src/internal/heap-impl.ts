@@ -19,7 +19,7 @@ import { HeapState } from "./heap-state.js";
 import { Layout, Status } from "./layout.js";
 import { findBlockOfPointer } from "./pointers.js";
 import { SlabPool, type Slab } from "./slab-pool.js";
-import { allocateInWindow } from "./window-paths.js";
+import { allocateInWindow, freeInWindow } from "./window-paths.js";
 
 /** No request above this many bytes can be satisfied (the x86-64 user address space is 2^47 bytes). */
 export const MAX_REQUEST_BYTES = 2 ** 47;
@@ -137,6 +137,7 @@ export class HeapImpl implements Heap {
       this.freeSlabObject(slab, ptr);
       return;
     }
+    if (freeInWindow(s, ptr)) return;
     const block = this.blockOfPointer("free", ptr);
     const { status, sizeBytes } = s.scratchHeader;
     if (status === Status.Free) throwDoubleFree(ptr);

@@ -13,7 +13,6 @@ import { Layout, Status } from "./layout.js";
  * finds the block, its header is in `s.scratchHeader` (until the next header load).
  */
 export function findBlockOfPointer(s: HeapState, ptr: Addr): Addr {
-  if (!Number.isSafeInteger(ptr) || ptr <= 0 || !isAlignedInteger(ptr)) return 0;
   const block = blockOf(ptr);
   if (isHeapBlock(s, block)) return block;
   if (s.mappedBlocks.size === 0 || !s.mappedBlocks.has(block)) return 0;
@@ -22,17 +21,30 @@ export function findBlockOfPointer(s: HeapState, ptr: Addr): Addr {
 }
 
 /**
- * True when `block` (8-aligned) is a live heap block with the status of a free or an allocated one;
+ * True when `block` (any number) is a live heap block with the status of a free or an allocated one;
  * its header is then in `s.scratchHeader`. From check level 1 the header must also agree with its list
  * neighbours ({@link hasConsistentLinks}).
  */
 export function isHeapBlock(s: HeapState, block: Addr): boolean {
-  if (s.heapHead === 0 || block < s.heapHead || block + Layout.HeaderBytes > s.breakAddr || !s.starts.has(block)) return false;
+  if (!isHeapBlockStart(s, block)) return false;
   const record = s.scratchHeader;
   s.headers.load(block, record);
   const status = record.status;
   if (status !== Status.Free && status !== Status.Alloc) return false;
   return s.checkLevel === 0 || hasConsistentLinks(s, block);
+}
+
+/**
+ * True when `block` is where a block of this heap's list starts, whatever its status: inside the heap,
+ * 8-aligned and in the map of block starts (empty before the first block). Any number may be asked:
+ * NaN, fractions and addresses outside the heap answer false. The range test is the map's
+ * precondition, not a shortcut: the map's bit arithmetic would take an address just below the heap,
+ * or 2^40 bytes above a block, for that block. The one test of "is this a heap block" that every free
+ * and every queued coalescing entry goes through, on the general path ({@link isHeapBlock}) and on
+ * free's window path (`freeInWindow`).
+ */
+export function isHeapBlockStart(s: HeapState, block: number): boolean {
+  return block >= s.heapHead && block + Layout.HeaderBytes <= s.breakAddr && isAlignedInteger(block) && s.starts.has(block);
 }
 
 /**

@@ -14,6 +14,7 @@ import type { Addr } from "@osmem/syscalls";
 import type { BlockStatus } from "../api.js";
 import type { HeapState } from "./heap-state.js";
 import { Layout, Status } from "./layout.js";
+import { isHeapBlockStart } from "./pointers.js";
 
 /**
  * Header words, from a header's first word (the Layout offsets divided by 4). The payload size is the
@@ -40,6 +41,29 @@ export function releaseInWindow(s: HeapState, block: Addr, sizeBytes: number): b
   if (!s.heapInWindow) return false;
   if (s.coalescingImmediate) mergeFreedNow(s, block, sizeBytes);
   else addFreeBlock(s, block, s.headers.wordAt(block), sizeBytes, "freed");
+  return true;
+}
+
+/**
+ * free() of `ptr` at check level 0 when it is the payload of an allocated heap block the window
+ * covers: the pointer passes the general path's test ({@link isHeapBlockStart}), the status is read as
+ * a window word instead of through a header record, and the block is released as `releaseBlockOf`
+ * releases it. Returns false, having changed nothing, for anything else (a mapped block, a free one, a
+ * bad pointer, a higher check level, no window): the general path then handles it, and throws for misuse.
+ */
+export function freeInWindow(s: HeapState, ptr: Addr): boolean {
+  if (!s.heapInWindow || s.checkLevel !== 0) return false;
+  const block = ptr - Layout.HeaderBytes;
+  if (!isHeapBlockStart(s, block)) return false;
+  const h = s.headers;
+  const w = h.wordAt(block);
+  if (h.i32[w + Word.Status] !== Status.Alloc) return false;
+  const sizeBytes = h.u32[w]!;
+  const c = s.counters;
+  c.bytesInUse -= sizeBytes;
+  c.allocBlocks -= 1;
+  if (s.coalescingImmediate) mergeFreedNow(s, block, sizeBytes);
+  else addFreeBlock(s, block, w, sizeBytes, "freed");
   return true;
 }
 
