@@ -268,8 +268,9 @@ function addFreeBlock(s: HeapState, block: Addr, w: number, sizeBytes: number, r
   s.counters.freeBlocks += 1;
   s.strategy.insertFree(block, sizeBytes, reason);
   if (reason === "merged" || s.coalescingImmediate) return;
+  // A block split off has the allocated block it came from before it: only the block after can be free.
   const baseLow = h.baseLow;
-  if (freeWordBefore(u32, i32, w, baseLow) >= 0 || freeWordAfter(u32, i32, w, sizeBytes, baseLow) >= 0) {
+  if ((reason === "freed" && freeWordBefore(u32, i32, w, baseLow) >= 0) || freeWordAfter(u32, i32, w, sizeBytes, baseLow) >= 0) {
     s.queueForCoalescing(block);
   }
 }
