@@ -179,7 +179,7 @@ export class HeapState implements BlockView {
     return this.headers.status(block) === Status.Free;
   }
   freeBlockSize(addr: Addr): number {
-    return (addr & (Layout.Align - 1)) === 0 && this.isLiveFreeBlock(addr) ? this.scratchHeader.sizeBytes : -1;
+    return this.isLiveFreeBlock(addr) ? this.scratchHeader.sizeBytes : -1;
   }
   freeTag(block: Addr): number {
     return this.headers.freeTag(block);
@@ -449,8 +449,8 @@ export class HeapState implements BlockView {
   }
 
   /**
-   * True when `block` (a heap offset this heap queued, so an aligned address inside the heap) is a live
-   * free heap block, checked as a pointer given to `free` is (never trusting its bytes).
+   * True when `block` (any number: a queued heap offset's address, or an address a policy asks about)
+   * is a live free heap block, checked as a pointer given to `free` is (never trusting its bytes).
    */
   private isLiveFreeBlock(block: Addr): boolean {
     return isHeapBlock(this, block) && this.scratchHeader.status === Status.Free;
