@@ -87,16 +87,26 @@ export class BlockHeaders {
   /** Fetches the window over the region holding `addr` (NULL: none), dropping the previous one. */
   refresh(addr: Addr): void {
     const window = addr === 0 || this.memory.windowAt === undefined ? undefined : this.memory.windowAt(addr);
-    this.base = window === undefined ? 0 : window.base;
-    this.baseLow = this.base >>> 0;
+    if (window === undefined) {
+      this.base = 0;
+      this.baseLow = 0;
+      this.lengthBytes = 0;
+      this.u32 = NO_WORDS;
+      this.i32 = NO_SIGNED_WORDS;
+      return;
+    }
+    // Most refreshes follow a brk that kept the buffer and the base: storing the same values again
+    // would still convert the base and pay a write barrier for each array.
+    const base = window.base;
+    if (base !== this.base) {
+      this.base = base;
+      this.baseLow = base >>> 0;
+    }
     // At most 2^32 bytes, as MemoryWindow promises: the *WordAt link readers depend on it.
-    this.lengthBytes = window === undefined ? 0 : Math.min(window.lengthBytes, Layout.HighWordUnit);
-    const u32 = window === undefined ? NO_WORDS : window.u32;
-    // Most refreshes follow a brk that kept the buffer: storing the same arrays again would still
-    // pay a write barrier each.
-    if (u32 !== this.u32) {
-      this.u32 = u32;
-      this.i32 = window === undefined ? NO_SIGNED_WORDS : window.i32;
+    this.lengthBytes = Math.min(window.lengthBytes, Layout.HighWordUnit);
+    if (window.u32 !== this.u32) {
+      this.u32 = window.u32;
+      this.i32 = window.i32;
     }
   }
 
