@@ -8,12 +8,13 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { ALLOCATOR_NAMES, THING_NAME, allocatorFactory } from "../src/allocators.js";
 import { BEGIN_MARKER, END_MARKER, replaceSection, utilizationChart } from "../src/bench-files.js";
 import { renderReport } from "../src/render.js";
-import { loadRep } from "../src/rep-source.js";
+import { RepOpKind, loadRep } from "../src/rep-source.js";
 import { peakRequestedBytes, replayTrace } from "../src/replay-loop.js";
 import { QUICK_OPTIONS, runBench } from "../src/run-bench.js";
 import { benchTrace } from "../src/trace-bench.js";
 import { selectTraces } from "../src/traces.js";
 import { bareTlsf } from "../src/experiments/bare-tlsf.js";
+import { BUMP_START, bump } from "../src/experiments/bump.js";
 import { runCeiling } from "../src/experiments/run-ceiling.js";
 import { countedFactory, main as countInstructions, markedReplays, parseInstructionTotal, perOp, replayCounts, steadyPairs, traceLine } from "../src/experiments/instructions.js";
 import { BareBestFit, HEAP_START, MMAP_BASE } from "../src/experiments/bare-best-fit.js";
@@ -134,6 +135,44 @@ describe("the bare TLSF of the ceiling experiment", () => {
       expect(bare.peakLiveBytes).toBe(peak);
       expect(bare.liveBytes).toBe(osmem.liveBytes);
       expect(bare.peakFootprintBytes).toBeGreaterThanOrEqual(peak);
+    }
+  });
+});
+
+describe("the bump allocator of the loop's ceiling experiment", () => {
+  it("hands out fresh 8-aligned addresses that never overlap, and follows the C edge cases", () => {
+    const a = bump.create({ peakRequestedBytes: 0 });
+    expect(a.malloc(0)).toBe(0);
+    const p = a.malloc(1);
+    const q = a.malloc(24);
+    const r = a.realloc(q, 100);
+    expect([p, q, r]).toEqual([BUMP_START, BUMP_START + 8, BUMP_START + 32]);
+    expect(a.realloc(0, 8)).toBe(BUMP_START + 136);
+    expect(a.realloc(r, 0)).toBe(0);
+    expect(a.realloc(0, 0)).toBe(0);
+    a.free(p);
+    expect(a.malloc(8)).toBe(BUMP_START + 144);
+    expect(a.footprintBytes()).toBe(152);
+  });
+
+  it("replays the tiny traces and a bundled real one to the same live bytes as osmem, its footprint the sum of the requests", () => {
+    const files = [...selectTraces([tinyTraces()]).files, ...selectTraces([join(import.meta.dirname, "../../apps/harness/traces/xterm.rep")]).files];
+    for (const file of files) {
+      const trace = loadRep(file.path);
+      const peak = peakRequestedBytes(trace);
+      const ptrs: number[] = [];
+      const seen = bump.create({ peakRequestedBytes: peak });
+      const outcome = replayTrace(trace, logging(seen, (ptr) => ptr, ptrs), true);
+      const osmem = replayTrace(trace, allocatorFactory("best-fit").create({ peakRequestedBytes: peak }), false);
+      expect(outcome.failures).toBe(0);
+      expect(outcome.peakLiveBytes).toBe(peak);
+      expect(outcome.liveBytes).toBe(osmem.liveBytes);
+      const handedOut = ptrs.filter((ptr) => ptr !== 0);
+      expect(new Set(handedOut).size).toBe(handedOut.length);
+      expect(handedOut.every((ptr) => ptr % 8 === 0)).toBe(true);
+      let requested = 0;
+      for (let i = 0; i < trace.opCount; i += 1) if (trace.kinds[i] !== RepOpKind.Free) requested += Math.ceil((trace.sizes[i] ?? 0) / 8) * 8;
+      expect(outcome.peakFootprintBytes).toBe(requested);
     }
   });
 });

@@ -1,6 +1,6 @@
-// The shared body of the ceiling experiments (ceiling-tlsf.ts, ceiling-best-fit.ts): one bare allocator
-// through the benchmark's own replay loop, repetition rules and scaling workload, printed as Mops/s per
-// trace, their geomean, and the per-op cost as the live blocks grow.
+// The shared body of the ceiling experiments (ceiling-tlsf.ts, ceiling-best-fit.ts, ceiling-loop.ts):
+// one bare allocator through the benchmark's own replay loop, repetition rules and scaling workload,
+// printed as Mops/s per trace, their geomean, and the per-op cost as the live blocks grow.
 import { parseArgs } from "node:util";
 import type { AllocatorFactory } from "../allocators.js";
 import { loadRep } from "../rep-source.js";
